@@ -1,0 +1,19 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """Django groups that carry a role. Their names are stored, so they never change."""
+
+    COORDINATION = "Coordination", _("Coordination")
+    OBSERVATION = "Observation", _("Observation")
+
+
+class AuditAction(models.TextChoices):
+    SIGNED_UP = "account.signed_up", _("Inscription")
+    EMAIL_CONFIRMED = "account.email_confirmed", _("Adresse e-mail confirmée")
+    EMAIL_CHANGED = "account.email_changed", _("Adresse e-mail modifiée")
+    PASSWORD_CHANGED = "account.password_changed", _("Mot de passe modifié")
+    PASSWORD_RESET = "account.password_reset", _("Mot de passe réinitialisé")
+    ROLE_GRANTED = "role.granted", _("Rôle attribué")
+    ROLE_REVOKED = "role.revoked", _("Rôle retiré")

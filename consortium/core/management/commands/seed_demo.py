@@ -1,0 +1,30 @@
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+
+class Command(BaseCommand):
+    help = "Charge des données de démonstration réalistes (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale", type=int, default=1, help="Multiplie les volumes (1 = un département)."
+        )
+
+    def handle(self, *args, scale, **options):
+        if scale < 1:
+            raise CommandError("--scale doit être un entier supérieur ou égal à 1.")
+        # Every installed app of the project may ship a `seed` module; they run in
+        # INSTALLED_APPS order, which is the order of their dependencies.
+        for config in apps.get_app_configs():
+            if not config.name.startswith("consortium."):
+                continue
+            module = f"{config.name}.seed"
+            if find_spec(module) is None:
+                continue
+            with transaction.atomic():
+                import_module(module).seed(scale=scale, log=self.stdout.write)
+        self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))

@@ -1,0 +1,55 @@
+"""Roles and scope. Objects outside a user's scope answer 404, never 403."""
+
+from functools import wraps
+
+from django.db import models
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from .enums import Role
+
+
+def role_names(user) -> frozenset[str]:
+    """The role groups of `user`, read once per request object."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = frozenset(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
+        user._role_names = cached
+    return cached
+
+
+def is_coordinator(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or Role.COORDINATION in role_names(user))
+
+
+def is_observer(user) -> bool:
+    return Role.OBSERVATION in role_names(user)
+
+
+def can_observe(user) -> bool:
+    """Coordinators and the Département's management see figures and reports."""
+    return is_coordinator(user) or is_observer(user)
+
+
+def _require(predicate):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not predicate(request.user):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+coordinator_required = _require(is_coordinator)
+observer_required = _require(can_observe)
+
+
+def get_visible_object_or_404(queryset: models.QuerySet, user, **lookups):
+    """Fetch one object among those `user` may see (queryset.visible_to), else 404."""
+    return get_object_or_404(queryset.visible_to(user), **lookups)

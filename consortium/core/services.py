@@ -1,0 +1,66 @@
+"""Writes of the core app: audit log, roles, worker heartbeat."""
+
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+
+from .enums import AuditAction, Role
+from .models import AuditLogEntry, User, WorkerHeartbeat
+
+
+def audit_log_record(
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model | None = None,
+    message: str = "",
+    data: dict | None = None,
+) -> AuditLogEntry:
+    """Append one entry to the audit log. Keep `data` free of personal data."""
+    entry = AuditLogEntry(
+        actor=actor if actor is not None and actor.pk else None,
+        action=str(action),
+        message=message,
+        data=data or {},
+    )
+    if target is not None:
+        entry.target_type = ContentType.objects.get_for_model(target)
+        entry.target_id = str(target.pk)
+        entry.target_repr = _target_repr(target)
+    entry.save()
+    return entry
+
+
+def _target_repr(target: models.Model) -> str:
+    # A user's name or address is personal data: the log names accounts by number.
+    if isinstance(target, User):
+        return f"utilisateur #{target.pk}"
+    return str(target)[:200]
+
+
+@transaction.atomic
+def role_grant(*, user: User, role: Role, granted_by: User | None) -> None:
+    """Put `user` in the group of `role` and log who did it."""
+    group, _ = Group.objects.get_or_create(name=role.value)
+    user.groups.add(group)
+    audit_log_record(
+        actor=granted_by, action=AuditAction.ROLE_GRANTED, target=user, data={"role": role.value}
+    )
+
+
+@transaction.atomic
+def role_revoke(*, user: User, role: Role, revoked_by: User | None) -> None:
+    """Take `user` out of the group of `role` and log who did it."""
+    user.groups.remove(*Group.objects.filter(name=role.value))
+    audit_log_record(
+        actor=revoked_by, action=AuditAction.ROLE_REVOKED, target=user, data={"role": role.value}
+    )
+
+
+def heartbeat_record(*, worker: str) -> WorkerHeartbeat:
+    """Note that `worker` is alive now."""
+    heartbeat, _ = WorkerHeartbeat.objects.update_or_create(
+        worker=worker[:200], defaults={"seen_at": timezone.now()}
+    )
+    return heartbeat

@@ -1,0 +1,84 @@
+"""`./dev run`: the embedded default, for a newcomer's machine.
+
+Checks WeasyPrint's system libraries, migrates, loads the demo data, then runs the
+web server, a Celery worker and Celery beat side by side (kombu's filesystem
+transport: no Redis needed) until Ctrl-C or SIGTERM, which stops all three.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PANGO_HINT = (
+    "WeasyPrint (PDF) needs Pango. Install it with: "
+    "sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 "
+    "(macOS: brew install pango), then run ./dev run again."
+)
+
+
+def check_pdf_libraries() -> None:
+    try:
+        import weasyprint  # noqa: F401
+    except OSError:
+        sys.exit(PANGO_HINT)
+
+
+def manage(*args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, check=True)
+
+
+def start(args: list[str]) -> subprocess.Popen:
+    # Each child gets its own process group, so that stopping it also stops what it spawned
+    # (runserver's autoreloader).
+    return subprocess.Popen(args, cwd=BASE_DIR, start_new_session=True)
+
+
+def stop(children: list[subprocess.Popen]) -> None:
+    for child in children:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "consortium.settings.local")
+    check_pdf_libraries()
+    for folder in ("var/mail", "var/celery/queue", "var/celery/processed", "var/media"):
+        (BASE_DIR / folder).mkdir(parents=True, exist_ok=True)
+    manage("migrate", "--noinput")
+    manage("seed_demo")
+    celery = [sys.executable, "-m", "celery", "-A", "consortium"]
+    addr = os.environ.get("DEV_ADDR", "127.0.0.1:8000")
+    children = [
+        start([*celery, "worker", "-c", "1", "--without-mingle", "--without-gossip", "-l", "info"]),
+        start([*celery, "beat", "-l", "info"]),
+        start([sys.executable, "manage.py", "runserver", addr]),
+    ]
+    print(f"\nLe portail tourne sur http://{addr}/ (Ctrl-C pour arrêter).")
+    print(f"Les e-mails sont écrits dans {BASE_DIR / 'var' / 'mail'}\n", flush=True)
+
+    def on_signal(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        print("Un des processus s'est arrêté : arrêt de l'ensemble.", file=sys.stderr)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop(children)
+
+
+if __name__ == "__main__":
+    main()
