@@ -39,11 +39,35 @@ def _target_repr(target: models.Model) -> str:
     return str(target)[:200]
 
 
+# The coordinator works in the admin on every model of the project and on accounts.
+COORDINATION_APP_LABELS = ("core", "account")
+
+
+def role_permissions_sync() -> None:
+    """Give the Coordination group every permission on the project's models.
+
+    Runs after each migrate, so that models added later are covered too.
+    """
+    from django.apps import apps
+    from django.contrib.auth.models import Permission
+
+    labels = {c.label for c in apps.get_app_configs() if c.name.startswith("consortium.")}
+    labels.update(COORDINATION_APP_LABELS)
+    group, _ = Group.objects.get_or_create(name=Role.COORDINATION.value)
+    group.permissions.set(Permission.objects.filter(content_type__app_label__in=labels))
+
+
 @transaction.atomic
 def role_grant(*, user: User, role: Role, granted_by: User | None) -> None:
-    """Put `user` in the group of `role` and log who did it."""
+    """Put `user` in the group of `role` and log who did it.
+
+    Coordinators are staff, so that they reach the admin with their group's permissions.
+    """
     group, _ = Group.objects.get_or_create(name=role.value)
     user.groups.add(group)
+    if role == Role.COORDINATION and not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
     audit_log_record(
         actor=granted_by, action=AuditAction.ROLE_GRANTED, target=user, data={"role": role.value}
     )

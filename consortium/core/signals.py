@@ -1,10 +1,18 @@
-"""Account events from django-allauth go to the audit log."""
+"""Account events from django-allauth go to the audit log; role permissions follow migrations."""
 
 from allauth.account import signals as account_signals
+from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
 from .enums import AuditAction
-from .services import audit_log_record
+from .services import audit_log_record, role_permissions_sync
+
+
+@receiver(post_migrate)
+def _sync_role_permissions(sender, **kwargs):
+    # post_migrate fires once per app, after that app's permissions are created.
+    if sender.name.startswith("consortium."):
+        role_permissions_sync()
 
 
 @receiver(account_signals.user_signed_up)

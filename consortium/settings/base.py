@@ -174,14 +174,15 @@ MAILERS = mailers_from_url(EMAIL_URL)
 
 # Celery. Without REDIS_URL, a real worker and beat still run, on kombu's filesystem
 # transport in var/celery (one machine, no service to install).
+EMBEDDED_BROKER_DIR = Path(env("CELERY_FILESYSTEM_DIR", default=str(VAR_DIR / "celery")))
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {"visibility_timeout": 3600}
     if REDIS_URL
     else {
-        "data_folder_in": str(VAR_DIR / "celery" / "queue"),
-        "data_folder_out": str(VAR_DIR / "celery" / "queue"),
-        "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "data_folder_in": str(EMBEDDED_BROKER_DIR / "queue"),
+        "data_folder_out": str(EMBEDDED_BROKER_DIR / "queue"),
+        "processed_folder": str(EMBEDDED_BROKER_DIR / "processed"),
         "store_processed": False,
     }
 )
@@ -195,7 +196,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = False
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
+CELERY_BEAT_SCHEDULE_FILENAME = str(EMBEDDED_BROKER_DIR / "beat-schedule")
 # The one beat schedule of the project. Tasks read what the coordinator can change
 # (offsets, days) from the database, so this stays static.
 CELERY_BEAT_SCHEDULE = {

@@ -1,5 +1,6 @@
 """Production: every secret and address from the environment, HTTPS enforced."""
 
+from ._mail import mailers_from_url
 from .base import *  # noqa: F403
 from .base import env
 
@@ -14,5 +15,11 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+if not SECURE_HSTS_PRELOAD:
+    # Preloading binds the whole parent domain (the Département's) in browsers for
+    # years: a decision for the domain's owner, not for this application.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)  # noqa: F405
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+# Real delivery by default; the file and console transports are for development.
+MAILERS = mailers_from_url(env("EMAIL_URL", default="smtp://localhost:25"))

@@ -10,7 +10,8 @@ from .base import DATABASES, TEMPLATES, VAR_DIR, env
 SECRET_KEY = "test-key-not-secret"  # noqa: S105
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CELERY_TASK_ALWAYS_EAGER = True
+# Unit tests run tasks inline; the real-worker tests start a worker with this off.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
