@@ -5,6 +5,7 @@ web server, a Celery worker and Celery beat side by side (kombu's filesystem
 transport: no Redis needed) until Ctrl-C or SIGTERM, which stops all three.
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -38,14 +39,17 @@ def start(args: list[str]) -> subprocess.Popen:
 
 
 def stop(children: list[subprocess.Popen]) -> None:
+    # SIGTERM to each leader only: Celery's main process then stops its own pool (warm
+    # shutdown, the running task finishes) and runserver's autoreloader stops its server.
     for child in children:
         if child.poll() is None:
-            os.killpg(child.pid, signal.SIGTERM)
+            child.terminate()
     deadline = time.monotonic() + 10
     for child in children:
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             child.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
+        # Whatever is still alive in the child's group after that is stuck.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(child.pid, signal.SIGKILL)
 
 
@@ -56,6 +60,12 @@ def main() -> None:
         (BASE_DIR / folder).mkdir(parents=True, exist_ok=True)
     manage("migrate", "--noinput")
     manage("seed_demo")
+
+    def on_signal(signum, frame):
+        raise KeyboardInterrupt
+
+    # Before any child starts, so that a SIGTERM never leaves one behind.
+    signal.signal(signal.SIGTERM, on_signal)
     celery = [sys.executable, "-m", "celery", "-A", "consortium"]
     addr = os.environ.get("DEV_ADDR", "127.0.0.1:8000")
     children = [
@@ -65,11 +75,6 @@ def main() -> None:
     ]
     print(f"\nLe portail tourne sur http://{addr}/ (Ctrl-C pour arrêter).")
     print(f"Les e-mails sont écrits dans {BASE_DIR / 'var' / 'mail'}\n", flush=True)
-
-    def on_signal(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, on_signal)
     try:
         while all(child.poll() is None for child in children):
             time.sleep(0.5)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,4 +9,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Socle")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the audit log to allauth)
+        from . import privacy, signals  # noqa: F401  (signals: audit log, role permissions)
+
+        privacy.register_core_rules()
+        # Each app declares its personal data in its own privacy.py.
+        autodiscover_modules("privacy")

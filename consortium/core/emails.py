@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.db import transaction
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 
@@ -21,12 +22,17 @@ class RenderedEmail:
     html: str | None
 
 
+def _render_text(template_name: str, context: dict) -> str:
+    # Plain text is not HTML: "L'atelier" must not become "L&#x27;atelier".
+    return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
 def render_email(*, name: str, context: dict, language: str) -> RenderedEmail:
     """Render the three templates of e-mail `name` in `language`."""
     context = {"site_url": settings.SITE_URL, **context}
     with translation.override(language):
-        subject = render_to_string(f"emails/{name}_subject.txt", context)
-        text = render_to_string(f"emails/{name}_body.txt", context)
+        subject = _render_text(f"emails/{name}_subject.txt", context)
+        text = _render_text(f"emails/{name}_body.txt", context)
         try:
             html = render_to_string(f"emails/{name}_body.html", context)
         except TemplateDoesNotExist:
@@ -48,3 +54,15 @@ def build_message(
     if rendered.html:
         message.attach_alternative(rendered.html, "text/html")
     return message
+
+
+def send_email_on_commit(*, name: str, to: str, context: dict, language: str) -> None:
+    """Render e-mail `name` now and send it once the current transaction commits.
+
+    Rendering happens inside the transaction (the objects are at hand); sending waits
+    for the commit so that no e-mail announces a change that was rolled back.
+    """
+    message = build_message(
+        rendered=render_email(name=name, context=context, language=language), to=to
+    )
+    transaction.on_commit(message.send)

@@ -39,8 +39,9 @@ def _target_repr(target: models.Model) -> str:
     return str(target)[:200]
 
 
-# The coordinator works in the admin on every model of the project and on accounts.
-COORDINATION_APP_LABELS = ("core", "account")
+# The coordinator works in the admin on every model of the project. Not on allauth's
+# e-mail addresses: changing a superuser's address would let her reset its password.
+COORDINATION_APP_LABELS = ("core",)
 
 
 def role_permissions_sync() -> None:
@@ -53,7 +54,10 @@ def role_permissions_sync() -> None:
 
     labels = {c.label for c in apps.get_app_configs() if c.name.startswith("consortium.")}
     labels.update(COORDINATION_APP_LABELS)
-    group, _ = Group.objects.get_or_create(name=Role.COORDINATION.value)
+    for role in Role:
+        # Recreated here too: a test database flush keeps post_migrate, not data migrations.
+        Group.objects.get_or_create(name=role.value)
+    group = Group.objects.get(name=Role.COORDINATION.value)
     group.permissions.set(Permission.objects.filter(content_type__app_label__in=labels))
 
 
@@ -65,6 +69,7 @@ def role_grant(*, user: User, role: Role, granted_by: User | None) -> None:
     """
     group, _ = Group.objects.get_or_create(name=role.value)
     user.groups.add(group)
+    vars(user).pop("_role_names", None)  # permissions.role_names() caches on the user
     if role == Role.COORDINATION and not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
@@ -77,6 +82,7 @@ def role_grant(*, user: User, role: Role, granted_by: User | None) -> None:
 def role_revoke(*, user: User, role: Role, revoked_by: User | None) -> None:
     """Take `user` out of the group of `role` and log who did it."""
     user.groups.remove(*Group.objects.filter(name=role.value))
+    vars(user).pop("_role_names", None)
     audit_log_record(
         actor=revoked_by, action=AuditAction.ROLE_REVOKED, target=user, data={"role": role.value}
     )

@@ -1,0 +1,89 @@
+"""Personal data of an account: what each app exports, and what deleting it does.
+
+Each app declares, in its `privacy.py`, one PersonalData rule per model that points
+to a user (directly or through a profile). The member area uses `export_for` and
+`erase_account`; a test checks that every such model has a rule.
+"""
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.db import models, transaction
+from django.utils import timezone
+
+Erasure = Literal["delete", "anonymise", "cascade"]
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    model: type[models.Model]
+    user_path: str  # lookup from the model to the user, e.g. "person__user"
+    fields: tuple[str, ...]  # exported
+    erasure: Erasure  # delete the rows, anonymise them (kept for counts), or left to CASCADE
+    anonymise: dict = field(default_factory=dict)  # field -> value when anonymising
+
+
+REGISTRY: list[PersonalData] = []
+
+
+def register(rule: PersonalData) -> None:
+    REGISTRY.append(rule)
+
+
+def rule_for(model) -> PersonalData | None:
+    return next((rule for rule in REGISTRY if rule.model is model), None)
+
+
+def _rows(rule: PersonalData, user) -> models.QuerySet:
+    return rule.model._default_manager.filter(**{rule.user_path: user})
+
+
+def export_for(*, user) -> dict:
+    """Everything linked to `user`, as JSON-ready data, one key per model."""
+    data = {"exported_at": timezone.now().isoformat()}
+    for rule in REGISTRY:
+        key = f"{rule.model._meta.app_label}.{rule.model._meta.model_name}"
+        data[key] = list(_rows(rule, user).values(*rule.fields))
+    return data
+
+
+@transaction.atomic
+def erase_account(*, user) -> None:
+    """Anonymise what must be kept for counts, delete the rest, end every session."""
+    for rule in REGISTRY:
+        if rule.erasure == "anonymise":
+            _rows(rule, user).update(**rule.anonymise)
+        elif rule.erasure == "delete":
+            _rows(rule, user).delete()
+    _end_sessions(user)
+    get_user_model().objects.filter(pk=user.pk).delete()
+
+
+def _end_sessions(user) -> None:
+    # Database sessions hold the user id in their encoded data: decode the live ones.
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+
+
+def register_core_rules() -> None:
+    from allauth.account.models import EmailAddress
+
+    from .models import AuditLogEntry
+
+    User = get_user_model()
+    register(
+        PersonalData(
+            User,
+            "pk",
+            ("email", "first_name", "last_name", "language", "date_joined", "last_login"),
+            "cascade",
+        )
+    )
+    register(PersonalData(EmailAddress, "user", ("email", "verified", "primary"), "cascade"))
+    # The audit log keeps what happened, without who did it.
+    register(
+        PersonalData(AuditLogEntry, "actor", ("created_at", "action"), "anonymise", {"actor": None})
+    )
