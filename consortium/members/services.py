@@ -1,0 +1,489 @@
+"""Writes of the members app. Each service is atomic, keyword-only, and logs what matters."""
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from consortium.core.emails import send_email_on_commit
+from consortium.core.models import User
+from consortium.core.services import audit_log_record
+
+from .enums import (
+    AffiliationStatus,
+    ConsentPurpose,
+    GroupMembershipStatus,
+    MembersAuditAction,
+    NeedStatus,
+    OrganizationStatus,
+    PersonStatus,
+)
+from .models import (
+    Action,
+    Affiliation,
+    ConsentRecord,
+    GroupDocument,
+    GroupMembership,
+    Need,
+    NeedSupport,
+    Organization,
+    Person,
+    WorkingGroup,
+)
+
+DIGEST_CONSENT_VERSION = "2026-11"
+DIGEST_CONSENT_WORDING = (
+    "J'accepte de recevoir chaque semaine la lettre de veille du consortium "
+    "(appels à projets, financements et ressources adaptés à ma structure). "
+    "Je peux me désabonner à tout moment."
+)
+
+
+class ServiceError(Exception):
+    """A business rule refused the change; the message is shown to the user as is."""
+
+
+def _notify(*, user: User, name: str, context: dict) -> None:
+    send_email_on_commit(
+        name=name, to=user.email, context={"recipient": user, **context}, language=user.language
+    )
+
+
+def unique_slug(*, model, text: str, max_length: int = 200) -> str:
+    """A slug from `text`, suffixed -2, -3… until no row of `model` has it."""
+    base = slugify(text)[:max_length] or "element"
+    slug, number = base, 1
+    while model.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+# --- People and organisations ----------------------------------------------------------
+
+
+def person_ensure(*, user: User) -> Person:
+    """The profile of `user`, created pending on first use."""
+    person, _ = Person.objects.get_or_create(user=user)
+    return person
+
+
+@transaction.atomic
+def person_profile_update(
+    *, person: Person, first_name: str, last_name: str, job_title: str, phone: str
+) -> Person:
+    """Update the name (on the account) and the professional details of a person."""
+    user = person.user
+    user.first_name, user.last_name = first_name.strip(), last_name.strip()
+    user.save(update_fields=["first_name", "last_name"])
+    person.job_title, person.phone = job_title.strip(), phone.strip()
+    person.save(update_fields=["job_title", "phone", "updated_at"])
+    return person
+
+
+@transaction.atomic
+def organization_create(*, person: Person, fields: dict, m2m: dict) -> Organization:
+    """A partner creates their organisation: pending, with them as pending referent."""
+    organization = Organization(
+        **fields,
+        slug=unique_slug(model=Organization, text=fields["name"]),
+        created_by=person.user,
+        status=OrganizationStatus.PENDING,
+    )
+    organization.full_clean()
+    try:
+        with transaction.atomic():
+            organization.save()
+    except IntegrityError as error:
+        raise ServiceError("Une structure avec ce SIRET existe déjà dans le réseau.") from error
+    for name, values in m2m.items():
+        getattr(organization, name).set(values)
+    Affiliation.objects.create(
+        person=person,
+        organization=organization,
+        is_referent=True,
+        status=AffiliationStatus.PENDING,
+    )
+    audit_log_record(
+        actor=person.user, action=MembersAuditAction.ORGANIZATION_CREATED, target=organization
+    )
+    return organization
+
+
+@transaction.atomic
+def organization_update(*, organization: Organization, fields: dict, m2m: dict) -> Organization:
+    """A referent or the coordinator edits an organisation."""
+    for name, value in fields.items():
+        setattr(organization, name, value)
+    organization.full_clean()
+    organization.save()
+    for name, values in m2m.items():
+        getattr(organization, name).set(values)
+    return organization
+
+
+def active_referents(organization: Organization):
+    return Person.objects.filter(
+        affiliations__organization=organization,
+        affiliations__is_referent=True,
+        affiliations__status=AffiliationStatus.ACTIVE,
+        status=PersonStatus.ACTIVE,
+    ).select_related("user")
+
+
+@transaction.atomic
+def affiliation_request(*, person: Person, organization: Organization) -> Affiliation:
+    """A person asks to join an organisation; its referents (if any) may accept them."""
+    if organization.status not in (OrganizationStatus.ACTIVE, OrganizationStatus.PENDING):
+        raise ServiceError("Cette structure n'accepte plus de nouveaux membres.")
+    affiliation, created = Affiliation.objects.get_or_create(
+        person=person, organization=organization
+    )
+    if not created and affiliation.status == AffiliationStatus.ACTIVE:
+        raise ServiceError("Vous êtes déjà rattaché·e à cette structure.")
+    if not created:
+        affiliation.status = AffiliationStatus.PENDING
+        affiliation.save(update_fields=["status", "updated_at"])
+    audit_log_record(
+        actor=person.user, action=MembersAuditAction.AFFILIATION_REQUESTED, target=organization
+    )
+    for referent in active_referents(organization):
+        _notify(
+            user=referent.user,
+            name="referent_affiliation_requested",
+            context={"person": person, "organization": organization},
+        )
+    return affiliation
+
+
+@transaction.atomic
+def affiliation_accept(*, affiliation: Affiliation, by: User) -> Affiliation:
+    """A referent or the coordinator accepts a newcomer.
+
+    A person accepted by the referent of an active organisation becomes an active
+    member without waiting for the coordinator (who still sees it in the log).
+    """
+    affiliation.status = AffiliationStatus.ACTIVE
+    affiliation.decided_by, affiliation.decided_at = by, timezone.now()
+    affiliation.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    person = affiliation.person
+    organization_active = affiliation.organization.status == OrganizationStatus.ACTIVE
+    if person.status == PersonStatus.PENDING and organization_active:
+        _set_person_status(person=person, status=PersonStatus.ACTIVE, by=by, message="")
+    audit_log_record(
+        actor=by, action=MembersAuditAction.AFFILIATION_ACCEPTED, target=affiliation.organization
+    )
+    _notify(
+        user=person.user,
+        name="partner_affiliation_accepted",
+        context={"organization": affiliation.organization},
+    )
+    return affiliation
+
+
+@transaction.atomic
+def affiliation_refuse(*, affiliation: Affiliation, by: User, message: str) -> Affiliation:
+    """A referent or the coordinator declines a request to join an organisation."""
+    affiliation.status = AffiliationStatus.REFUSED
+    affiliation.decided_by, affiliation.decided_at = by, timezone.now()
+    affiliation.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    audit_log_record(
+        actor=by,
+        action=MembersAuditAction.AFFILIATION_REFUSED,
+        target=affiliation.organization,
+        message=message,
+    )
+    _notify(
+        user=affiliation.person.user,
+        name="partner_affiliation_refused",
+        context={"organization": affiliation.organization, "message": message},
+    )
+    return affiliation
+
+
+@transaction.atomic
+def affiliation_leave(*, affiliation: Affiliation) -> Affiliation:
+    """A person leaves an organisation (the link is kept, marked left, for history)."""
+    affiliation.status = AffiliationStatus.LEFT
+    affiliation.is_referent = False
+    affiliation.save(update_fields=["status", "is_referent", "updated_at"])
+    audit_log_record(
+        actor=affiliation.person.user,
+        action=MembersAuditAction.AFFILIATION_LEFT,
+        target=affiliation.organization,
+    )
+    return affiliation
+
+
+def _set_person_status(*, person: Person, status: str, by: User, message: str) -> None:
+    person.status = status
+    person.decided_by, person.decided_at = by, timezone.now()
+    person.decision_message = message
+    person.save(update_fields=["status", "decided_by", "decided_at", "decision_message"])
+
+
+def _decide_organization(*, organization: Organization, status: str, by: User) -> None:
+    organization.status = status
+    organization.decided_by, organization.decided_at = by, timezone.now()
+    organization.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+
+
+@transaction.atomic
+def person_validate(*, person: Person, by: User, message: str = "") -> Person:
+    """The coordinator welcomes a partner, with the organisations they created or joined."""
+    if person.status != PersonStatus.PENDING:
+        raise ServiceError("Cette demande a déjà été traitée.")
+    _set_person_status(person=person, status=PersonStatus.ACTIVE, by=by, message=message)
+    for affiliation in person.affiliations.filter(status=AffiliationStatus.PENDING).select_related(
+        "organization"
+    ):
+        organization = affiliation.organization
+        if organization.status == OrganizationStatus.PENDING:
+            _decide_organization(organization=organization, status=OrganizationStatus.ACTIVE, by=by)
+            audit_log_record(
+                actor=by, action=MembersAuditAction.ORGANIZATION_VALIDATED, target=organization
+            )
+        affiliation.status = AffiliationStatus.ACTIVE
+        affiliation.decided_by, affiliation.decided_at = by, timezone.now()
+        affiliation.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    audit_log_record(
+        actor=by, action=MembersAuditAction.PERSON_VALIDATED, target=person.user, message=message
+    )
+    _notify(user=person.user, name="partner_validated", context={"message": message})
+    return person
+
+
+@transaction.atomic
+def person_refuse(*, person: Person, by: User, message: str) -> Person:
+    """The coordinator declines a request; the organisations it created are refused too."""
+    if person.status != PersonStatus.PENDING:
+        raise ServiceError("Cette demande a déjà été traitée.")
+    if not message.strip():
+        raise ServiceError("Expliquez en quelques mots la raison du refus : elle est envoyée.")
+    _set_person_status(person=person, status=PersonStatus.REFUSED, by=by, message=message)
+    for affiliation in person.affiliations.filter(status=AffiliationStatus.PENDING).select_related(
+        "organization"
+    ):
+        if affiliation.organization.status == OrganizationStatus.PENDING:
+            _decide_organization(
+                organization=affiliation.organization, status=OrganizationStatus.REFUSED, by=by
+            )
+            audit_log_record(
+                actor=by,
+                action=MembersAuditAction.ORGANIZATION_REFUSED,
+                target=affiliation.organization,
+            )
+        affiliation.status = AffiliationStatus.REFUSED
+        affiliation.save(update_fields=["status", "updated_at"])
+    audit_log_record(
+        actor=by, action=MembersAuditAction.PERSON_REFUSED, target=person.user, message=message
+    )
+    _notify(user=person.user, name="partner_refused", context={"message": message})
+    return person
+
+
+@transaction.atomic
+def organization_archive(*, organization: Organization, by: User) -> Organization:
+    """Archive an organisation: it leaves the directory, its history stays."""
+    organization.status = OrganizationStatus.ARCHIVED
+    organization.archived_at = timezone.now()
+    organization.save(update_fields=["status", "archived_at", "updated_at"])
+    audit_log_record(actor=by, action=MembersAuditAction.ORGANIZATION_ARCHIVED, target=organization)
+    return organization
+
+
+@transaction.atomic
+def person_preferences_update(
+    *, person: Person, wants_reminders: bool, wants_digest: bool, language: str
+) -> Person:
+    """Notification preferences; a change of digest consent is recorded with its wording."""
+    if wants_digest != person.wants_digest:
+        ConsentRecord.objects.create(
+            person=person,
+            purpose=ConsentPurpose.DIGEST,
+            given=wants_digest,
+            wording_version=DIGEST_CONSENT_VERSION,
+            wording=DIGEST_CONSENT_WORDING,
+        )
+    person.wants_reminders, person.wants_digest = wants_reminders, wants_digest
+    person.save(update_fields=["wants_reminders", "wants_digest", "updated_at"])
+    if language in dict(settings.LANGUAGES) and person.user.language != language:
+        person.user.language = language
+        person.user.save(update_fields=["language"])
+    return person
+
+
+# --- Working groups --------------------------------------------------------------------
+
+
+@transaction.atomic
+def group_create(*, title: str, fields: dict) -> WorkingGroup:
+    """The coordinator opens a working group."""
+    group = WorkingGroup(title=title, slug=unique_slug(model=WorkingGroup, text=title), **fields)
+    group.full_clean()
+    group.save()
+    return group
+
+
+@transaction.atomic
+def group_join(*, group: WorkingGroup, person: Person) -> GroupMembership:
+    """Join an open group at once; for a closed one, ask its facilitators."""
+    if group.archived_at:
+        raise ServiceError("Ce groupe est archivé.")
+    status = GroupMembershipStatus.MEMBER if group.is_open else GroupMembershipStatus.REQUESTED
+    membership, created = GroupMembership.objects.get_or_create(
+        group=group, person=person, defaults={"status": status}
+    )
+    if not created:
+        if membership.status == GroupMembershipStatus.MEMBER:
+            raise ServiceError("Vous êtes déjà membre de ce groupe.")
+        membership.status = status
+        membership.save(update_fields=["status", "updated_at"])
+    return membership
+
+
+def _set_membership_status(membership: GroupMembership, status: str) -> GroupMembership:
+    membership.status = status
+    membership.save(update_fields=["status", "updated_at"])
+    return membership
+
+
+@transaction.atomic
+def group_membership_accept(*, membership: GroupMembership) -> GroupMembership:
+    """A facilitator or the coordinator accepts a request to join a closed group."""
+    _notify(
+        user=membership.person.user,
+        name="member_group_accepted",
+        context={"group": membership.group},
+    )
+    return _set_membership_status(membership, GroupMembershipStatus.MEMBER)
+
+
+@transaction.atomic
+def group_membership_refuse(*, membership: GroupMembership) -> GroupMembership:
+    """A facilitator or the coordinator declines a request to join."""
+    return _set_membership_status(membership, GroupMembershipStatus.REFUSED)
+
+
+@transaction.atomic
+def group_leave(*, membership: GroupMembership) -> GroupMembership:
+    """A member leaves a group."""
+    membership.is_facilitator = False
+    membership.save(update_fields=["is_facilitator"])
+    return _set_membership_status(membership, GroupMembershipStatus.LEFT)
+
+
+@transaction.atomic
+def group_member_add(
+    *, group: WorkingGroup, person: Person, is_facilitator: bool = False
+) -> GroupMembership:
+    """The coordinator adds someone to a group, open or closed."""
+    membership, _ = GroupMembership.objects.update_or_create(
+        group=group,
+        person=person,
+        defaults={"status": GroupMembershipStatus.MEMBER, "is_facilitator": is_facilitator},
+    )
+    return membership
+
+
+@transaction.atomic
+def group_document_add(
+    *, group: WorkingGroup, person: Person | None, title: str, file=None, url: str = ""
+) -> GroupDocument:
+    """Share a file (validated: size, type, content) or a link with a group."""
+    document = GroupDocument(group=group, added_by=person, title=title, url=url)
+    if file:
+        document.file = file
+    document.full_clean()
+    document.save()
+    return document
+
+
+@transaction.atomic
+def action_save(*, action: Action | None = None, group: WorkingGroup, fields: dict) -> Action:
+    """Create or update an action of a group."""
+    action = action or Action(group=group)
+    for name, value in fields.items():
+        setattr(action, name, value)
+    action.full_clean()
+    action.save()
+    return action
+
+
+# --- Needs -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def need_create(*, author: Person, fields: dict, age_groups) -> Need:
+    """A member expresses a need."""
+    need = Need(author=author, **fields)
+    need.full_clean()
+    need.save()
+    need.age_groups.set(age_groups)
+    return need
+
+
+@transaction.atomic
+def need_support(*, need: Need, person: Person) -> NeedSupport:
+    """ "Moi aussi": a member shares a need (once)."""
+    if need.status not in (NeedStatus.OPEN, NeedStatus.IN_PROGRESS):
+        raise ServiceError("Ce besoin est clos.")
+    support, _ = NeedSupport.objects.get_or_create(need=need, person=person)
+    return support
+
+
+@transaction.atomic
+def need_unsupport(*, need: Need, person: Person) -> None:
+    """Withdraw one's "moi aussi"."""
+    NeedSupport.objects.filter(need=need, person=person).delete()
+
+
+@transaction.atomic
+def need_triage(*, need: Need, tags, group: WorkingGroup | None) -> Need:
+    """The coordinator tags a need and links it to a working group."""
+    need.tags.set(tags)
+    need.group = group
+    if group and need.status == NeedStatus.OPEN:
+        need.status = NeedStatus.IN_PROGRESS
+    need.save(update_fields=["group", "status", "updated_at"])
+    return need
+
+
+@transaction.atomic
+def need_merge(*, need: Need, into: Need, by: User) -> Need:
+    """Merge a duplicate into another need; its supporters (and author) follow."""
+    if need.pk == into.pk or into.status == NeedStatus.MERGED:
+        raise ServiceError("Choisissez un autre besoin, encore ouvert, pour la fusion.")
+    supporters = set(need.supports.values_list("person_id", flat=True))
+    if need.author_id:
+        supporters.add(need.author_id)
+    supporters.discard(into.author_id)
+    existing = set(into.supports.values_list("person_id", flat=True))
+    NeedSupport.objects.bulk_create(
+        [NeedSupport(need=into, person_id=pk) for pk in supporters - existing]
+    )
+    need.status, need.merged_into = NeedStatus.MERGED, into
+    need.save(update_fields=["status", "merged_into", "updated_at"])
+    audit_log_record(
+        actor=by, action=MembersAuditAction.NEED_MERGED, target=need, data={"into": into.pk}
+    )
+    return need
+
+
+@transaction.atomic
+def need_close(*, need: Need, by: User, answer: str) -> Need:
+    """The coordinator closes a need with an answer, sent to its author and supporters."""
+    if not answer.strip():
+        raise ServiceError(
+            "Rédigez la réponse apportée : elle est envoyée aux personnes concernées."
+        )
+    need.status, need.answer, need.closed_at = NeedStatus.CLOSED, answer.strip(), timezone.now()
+    need.save(update_fields=["status", "answer", "closed_at", "updated_at"])
+    audit_log_record(actor=by, action=MembersAuditAction.NEED_CLOSED, target=need)
+    people = Person.objects.filter(need_supports__need=need).select_related("user")
+    recipients = {p.user for p in people}
+    if need.author_id:
+        recipients.add(need.author.user)
+    for user in recipients:
+        _notify(user=user, name="member_need_closed", context={"need": need})
+    return need
