@@ -130,3 +130,55 @@ def coordinator_client(client, coordinator):
 def observer_client(client, observer):
     client.force_login(observer)
     return client
+
+
+# --- The network's roles (members app) ---------------------------------------------------
+
+
+@pytest.fixture
+def organization(db):
+    """An active organisation with a referent (`referent`) and a member (`member`)."""
+    from member_factories import OrganizationFactory
+
+    return OrganizationFactory(name="Médiathèque de Cergy", slug="mediatheque-de-cergy")
+
+
+@pytest.fixture
+def referent(organization):
+    from member_factories import member_of
+
+    return member_of(organization, referent=True)
+
+
+@pytest.fixture
+def member(organization, referent):
+    """An active partner of `organization`, not its referent."""
+    from member_factories import member_of
+
+    return member_of(organization)
+
+
+@pytest.fixture
+def other_member(db):
+    """An active partner of another organisation."""
+    from member_factories import member_of
+
+    return member_of()
+
+
+@pytest.fixture
+def pending_person(db):
+    """A partner who signed up and asked to create an organisation, not yet validated."""
+    from member_factories import AffiliationFactory, OrganizationFactory, PersonFactory
+
+    from consortium.members.enums import AffiliationStatus, OrganizationStatus, PersonStatus
+
+    person = PersonFactory(status=PersonStatus.PENDING)
+    organization = OrganizationFactory(status=OrganizationStatus.PENDING)
+    AffiliationFactory(
+        person=person,
+        organization=organization,
+        is_referent=True,
+        status=AffiliationStatus.PENDING,
+    )
+    return person

@@ -78,6 +78,7 @@ def test_confirmation_link_shows_a_form_and_only_post_confirms(signed_up, client
 
     response = client.post(path)
     assert response.status_code == 302
+    assert response["Location"] == "/espace/"  # the onboarding, for a newcomer
     assert EmailAddress.objects.get(user=user).verified
     # ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION: the same browser is now logged in.
     assert logged_in_user_id(client) == user.pk
@@ -89,7 +90,7 @@ def test_confirmed_user_logs_in_with_email_and_password(signed_up, client):
     browser = Client()
     response = login(browser, user.email, PASSWORD)
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == "/espace/"
     assert logged_in_user_id(browser) == user.pk
 
 

@@ -29,6 +29,7 @@ from consortium.core.permissions import (
 )
 from consortium.core.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
 from consortium.core.services import audit_log_record, role_grant, role_revoke
+from consortium.members.models import Need, NeedTag
 from consortium.settings._mail import mailers_from_url
 
 # --- Roles and scope ---------------------------------------------------------------
@@ -185,6 +186,10 @@ def test_seed_demo_is_idempotent_and_prints_the_logins(db):
     counts = _row_counts()
     call_command("seed_demo", stdout=second)
     assert _row_counts() == counts
+    # The needs carry the coordination's tags, a fixed share of them.
+    assert NeedTag.objects.count() == 5
+    tagged = Need.objects.filter(tags__isnull=False).distinct().count()
+    assert 0.2 < tagged / Need.objects.count() < 0.6
     for email, *_ in DEMO_ACCOUNTS:
         assert email in second.getvalue()
     assert DEMO_PASSWORD in second.getvalue()

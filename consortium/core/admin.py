@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditLogEntry, User, WorkerHeartbeat
+from .models import AuditLogEntry, OutboxMessage, User, WorkerHeartbeat
+from .outbox import outbox_retry
 
 
 @admin.register(User)
@@ -61,3 +62,31 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """What was sent to whom, and what failed. Read-only but for a new series of tries."""
+
+    list_display = ["created_at", "kind", "recipient_email", "status", "attempts", "sent_at"]
+    list_filter = ["status", "template", "language"]
+    search_fields = ["recipient_email", "subject", "kind"]
+    date_hierarchy = "created_at"
+    actions = ["retry"]
+    exclude = ["recipient"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record of what was sent stays (purged after a year)
+
+    @admin.action(description=_("Réessayer l'envoi des e-mails en échec"))
+    def retry(self, request, queryset):
+        count = outbox_retry(messages=queryset)
+        self.message_user(
+            request, _("%(count)s e-mail(s) remis en file d'envoi.") % {"count": count}
+        )

@@ -9,6 +9,7 @@ def site(request):
     user = request.user
     return {
         "nav_items": navigation.items_for(user, request.path),
+        "area_links": navigation.area_links_for(user),
         "user_is_coordinator": is_coordinator(user),
         "user_is_observer": is_observer(user),
         "contact_email": settings.CONTACT_EMAIL,

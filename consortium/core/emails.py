@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
@@ -54,15 +53,3 @@ def build_message(
     if rendered.html:
         message.attach_alternative(rendered.html, "text/html")
     return message
-
-
-def send_email_on_commit(*, name: str, to: str, context: dict, language: str) -> None:
-    """Render e-mail `name` now and send it once the current transaction commits.
-
-    Rendering happens inside the transaction (the objects are at hand); sending waits
-    for the commit so that no e-mail announces a change that was rolled back.
-    """
-    message = build_message(
-        rendered=render_email(name=name, context=context, language=language), to=to
-    )
-    transaction.on_commit(message.send)

@@ -17,3 +17,10 @@ class AuditAction(models.TextChoices):
     PASSWORD_RESET = "account.password_reset", _("Mot de passe réinitialisé")
     ROLE_GRANTED = "role.granted", _("Rôle attribué")
     ROLE_REVOKED = "role.revoked", _("Rôle retiré")
+
+
+class OutboxStatus(models.TextChoices):
+    QUEUED = "queued", _("En attente d'envoi")
+    SENDING = "sending", _("En cours d'envoi")
+    SENT = "sent", _("Envoyé")
+    FAILED = "failed", _("Échec")

@@ -9,6 +9,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .enums import OutboxStatus
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
@@ -115,3 +117,61 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return self.worker
+
+
+class OutboxMessage(models.Model):
+    """One e-mail, written here first and sent by a worker exactly once.
+
+    `kind` names what the message is about (with any part that makes it unique, such as
+    a reminder's offset and date); with the target and the address it may be queued
+    only once. The content is rendered when queued, so retries send the same text.
+    """
+
+    kind = models.CharField(_("type"), max_length=120)
+    template = models.CharField(_("modèle"), max_length=120)
+    # "app_label.model:pk" of what the message is about, or "" (never NULL: part of the
+    # uniqueness, and NULLs would never be equal).
+    target = models.CharField(_("objet concerné"), max_length=120, blank=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("destinataire"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recipient_email = models.EmailField(_("adresse"))
+    language = models.CharField(_("langue"), max_length=8)
+    subject = models.CharField(_("objet"), max_length=250)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    attachments = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        _("état"),
+        max_length=10,
+        choices=OutboxStatus.choices,
+        default=OutboxStatus.QUEUED,
+        db_index=True,
+    )
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    last_error = models.CharField(_("dernière erreur"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now, db_index=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails (file d'envoi)")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "target", "recipient_email"],
+                name="core_outbox_once_per_kind_target_recipient",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.kind} → {self.recipient_email}"

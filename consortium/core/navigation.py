@@ -1,4 +1,4 @@
-"""The header navigation. Each app adds its entries here, with who may see them."""
+"""The header navigation. Each app registers its entries, with who may see them."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +15,7 @@ class NavItem:
     label: str | Promise
     url_name: str
     visible: Callable[[object], bool]
+    position: int
 
 
 def everyone(user) -> bool:
@@ -26,9 +27,33 @@ def coordinators(user) -> bool:
 
 
 NAV_ITEMS: list[NavItem] = [
-    NavItem(_("Accueil"), "pages:home", everyone),
-    NavItem(_("Administration"), "admin:index", coordinators),
+    NavItem(_("Accueil"), "pages:home", everyone, 0),
+    NavItem(_("Administration"), "admin:index", coordinators, 100),
 ]
+
+
+# Links of the member area that other apps bring (the member area knows none of them).
+AREA_LINKS: list[NavItem] = []
+
+
+def register(item: NavItem) -> None:
+    """Add a header entry (apps call this from their AppConfig.ready)."""
+    NAV_ITEMS.append(item)
+    NAV_ITEMS.sort(key=lambda entry: entry.position)
+
+
+def register_area_link(item: NavItem) -> None:
+    """Add a link to the member area's shortcuts."""
+    AREA_LINKS.append(item)
+    AREA_LINKS.sort(key=lambda entry: entry.position)
+
+
+def area_links_for(user) -> list[dict]:
+    return [
+        {"label": item.label, "url": reverse(item.url_name)}
+        for item in AREA_LINKS
+        if item.visible(user)
+    ]
 
 
 def items_for(user, current_path: str) -> list[dict]:

@@ -37,7 +37,8 @@ def rule_for(model) -> PersonalData | None:
 
 
 def _rows(rule: PersonalData, user) -> models.QuerySet:
-    return rule.model._default_manager.filter(**{rule.user_path: user})
+    # The primary key fits every path: "pk" itself refuses a model instance.
+    return rule.model._default_manager.filter(**{rule.user_path: user.pk})
 
 
 def export_for(*, user) -> dict:
@@ -71,7 +72,7 @@ def _end_sessions(user) -> None:
 def register_core_rules() -> None:
     from allauth.account.models import EmailAddress
 
-    from .models import AuditLogEntry
+    from .models import AuditLogEntry, OutboxMessage
 
     User = get_user_model()
     register(
@@ -83,6 +84,15 @@ def register_core_rules() -> None:
         )
     )
     register(PersonalData(EmailAddress, "user", ("email", "verified", "primary"), "cascade"))
+    # E-mails sent to the person (their copy is in their mailbox).
+    register(
+        PersonalData(
+            OutboxMessage,
+            "recipient",
+            ("kind", "subject", "status", "created_at", "sent_at"),
+            "delete",
+        )
+    )
     # The audit log keeps what happened, without who did it.
     register(
         PersonalData(AuditLogEntry, "actor", ("created_at", "action"), "anonymise", {"actor": None})

@@ -25,21 +25,37 @@ class DirectoryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Rechercher"),
         method=_text_search(["name", "public_description", "commune__name"]),
+        help_text=_("Nom, présentation ou commune."),
     )
-    sector = django_filters.ChoiceFilter(label=_("Secteur"), choices=Sector.choices)
+    sector = django_filters.ChoiceFilter(
+        label=_("Secteur"), choices=Sector.choices, empty_label=_("Tous les secteurs")
+    )
     type = django_filters.ModelChoiceFilter(
-        label=_("Type de structure"), queryset=OrganizationType.objects.all()
+        label=_("Type de structure"),
+        queryset=OrganizationType.objects.all(),
+        empty_label=_("Tous les types"),
     )
     discipline = django_filters.ModelChoiceFilter(
-        label=_("Discipline"), field_name="disciplines", queryset=Discipline.objects.all()
+        label=_("Discipline"),
+        field_name="disciplines",
+        queryset=Discipline.objects.all(),
+        empty_label=_("Toutes les disciplines"),
     )
     age = django_filters.ModelChoiceFilter(
-        label=_("Âge"), field_name="age_groups", queryset=AgeGroup.objects.all()
+        label=_("Âge"),
+        field_name="age_groups",
+        queryset=AgeGroup.objects.all(),
+        empty_label=_("Tous les âges"),
     )
     epci = django_filters.ModelChoiceFilter(
-        label=_("Intercommunalité"), field_name="commune__epci", queryset=Epci.objects.all()
+        label=_("Intercommunalité"),
+        field_name="commune__epci",
+        queryset=Epci.objects.all(),
+        empty_label=_("Tout le Val-d'Oise"),
     )
-    commune = django_filters.ModelChoiceFilter(label=_("Commune"), queryset=Commune.objects.all())
+    commune = django_filters.ModelChoiceFilter(
+        label=_("Commune"), queryset=Commune.objects.all(), empty_label=_("Toutes les communes")
+    )
 
     class Meta:
         model = Organization
@@ -50,14 +66,26 @@ class NeedFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Rechercher"), method=_text_search(["title", "description"])
     )
-    theme = django_filters.ModelChoiceFilter(label=_("Thème"), queryset=Theme.objects.all())
-    sector = django_filters.ChoiceFilter(label=_("Secteur"), choices=Sector.choices)
-    status = django_filters.ChoiceFilter(label=_("État"), choices=NeedStatus.choices)
+    theme = django_filters.ModelChoiceFilter(
+        label=_("Thème"), queryset=Theme.objects.all(), empty_label=_("Tous les thèmes")
+    )
+    sector = django_filters.ChoiceFilter(
+        label=_("Secteur"), choices=Sector.choices, empty_label=_("Tous les secteurs")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("État"), choices=NeedStatus.choices, empty_label=_("Tous, sauf fusionnés")
+    )
     age = django_filters.ModelChoiceFilter(
-        label=_("Âge"), field_name="age_groups", queryset=AgeGroup.objects.all()
+        label=_("Âge"),
+        field_name="age_groups",
+        queryset=AgeGroup.objects.all(),
+        empty_label=_("Tous les âges"),
     )
     epci = django_filters.ModelChoiceFilter(
-        label=_("Intercommunalité"), field_name="commune__epci", queryset=Epci.objects.all()
+        label=_("Intercommunalité"),
+        field_name="commune__epci",
+        queryset=Epci.objects.all(),
+        empty_label=_("Tout le Val-d'Oise"),
     )
 
     class Meta:

@@ -34,6 +34,7 @@ from .models import (
     GroupMembership,
     Need,
     NeedSupport,
+    NeedTag,
     Organization,
     OrganizationType,
     Person,
@@ -232,6 +233,17 @@ NEEDS = [
     ("Échanger avec d'autres RPE sur les ateliers d'éveil musical", "artistes-en-creche"),
 ]
 
+# The coordination's own labels, set when she triages a need.
+NEED_TAGS = [
+    ("Formation", "formation"),
+    ("Financement", "financement"),
+    ("Mutualisation", "mutualisation"),
+    ("Urgent", "urgent"),
+    ("Petite enfance et handicap", "petite-enfance-et-handicap"),
+]
+# Needs of these themes get the tag of the same name (one in two, as if triaged).
+TAG_OF_THEME = {"formation": "formation", "financement": "financement"}
+
 
 def seed(*, scale: int, log) -> None:
     """Create the demo network, `scale` times one département's volumes."""
@@ -241,6 +253,7 @@ def seed(*, scale: int, log) -> None:
     _demo_accounts(organizations)
     groups = _groups(rng, people, scale)
     _needs(rng, people, groups, count=50 * scale)
+    _tag_needs(_need_tags())
     log(
         f"Réseau : {Organization.objects.count()} structures, {Person.objects.count()} personnes, "
         f"{WorkingGroup.objects.count()} groupes, {Need.objects.count()} besoins"
@@ -465,3 +478,38 @@ def _needs(rng, people, groups, *, count):
             need_ages.append(Need.age_groups.through(need_id=need.pk, agegroup_id=age.pk))
     NeedSupport.objects.bulk_create(supports, ignore_conflicts=True)
     Need.age_groups.through.objects.bulk_create(need_ages, ignore_conflicts=True)
+
+
+def _need_tags() -> dict[str, NeedTag]:
+    tags = {}
+    for position, (name, slug) in enumerate(NEED_TAGS):
+        tags[slug], _ = NeedTag.objects.get_or_create(
+            slug=slug, defaults={"name": name, "position": position}
+        )
+    return tags
+
+
+def _tags_for(index: int, title: str, theme: str) -> list[str]:
+    """The tags of the `index`-th need: same on every run, about a third of the needs."""
+    slugs = []
+    if theme in TAG_OF_THEME and index % 2 == 0:
+        slugs.append(TAG_OF_THEME[theme])
+    if title.startswith("Mutualiser"):
+        slugs.append("mutualisation")
+    if index % 9 == 4:
+        slugs.append("urgent")
+    if index % 13 == 6:
+        slugs.append("petite-enfance-et-handicap")
+    return slugs
+
+
+def _tag_needs(tags: dict[str, NeedTag]) -> None:
+    """Tag a fixed share of the needs, in bulk; links that exist already are kept."""
+    needs = Need.objects.order_by("pk").values_list("pk", "title", "theme__slug")
+    through = Need.tags.through
+    links = [
+        through(need_id=pk, needtag_id=tags[slug].pk)
+        for index, (pk, title, theme) in enumerate(needs)
+        for slug in _tags_for(index, title, theme)
+    ]
+    through.objects.bulk_create(links, ignore_conflicts=True)

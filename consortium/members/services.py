@@ -1,12 +1,16 @@
 """Writes of the members app. Each service is atomic, keyword-only, and logs what matters."""
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from consortium.core.emails import send_email_on_commit
 from consortium.core.models import User
+from consortium.core.outbox import outbox_enqueue
+from consortium.core.permissions import can_observe
+from consortium.core.privacy import erase_account
 from consortium.core.services import audit_log_record
 
 from .enums import (
@@ -31,12 +35,28 @@ from .models import (
     WorkingGroup,
 )
 
+# Fixed addresses under /reseau/ and /groupes/ (see urls.py), which no slug may take.
+ORGANIZATION_RESERVED_SLUGS = ("couverture",)
+GROUP_RESERVED_SLUGS = ("nouveau",)
+
 DIGEST_CONSENT_VERSION = "2026-11"
 DIGEST_CONSENT_WORDING = (
     "J'accepte de recevoir chaque semaine la lettre de veille du consortium "
     "(appels à projets, financements et ressources adaptés à ma structure). "
     "Je peux me désabonner à tout moment."
 )
+# The label and help text of `listed_publicly` in forms/space.py, as the referent reads them.
+PUBLIC_LISTING_CONSENT_VERSION = "2026-11"
+PUBLIC_LISTING_CONSENT_WORDING = (
+    "J'accepte que la structure figure dans l'annuaire public du réseau. "
+    "L'annuaire public montre le nom, le type, la commune et la présentation de la "
+    "structure, sans aucune donnée personnelle. Les membres du réseau voient toujours "
+    "sa fiche complète. Vous pourrez changer d'avis à tout moment."
+)
+CONSENT_WORDINGS = {
+    ConsentPurpose.DIGEST: (DIGEST_CONSENT_VERSION, DIGEST_CONSENT_WORDING),
+    ConsentPurpose.PUBLIC_LISTING: (PUBLIC_LISTING_CONSENT_VERSION, PUBLIC_LISTING_CONSENT_WORDING),
+}
 
 
 class ServiceError(Exception):
@@ -44,16 +64,35 @@ class ServiceError(Exception):
 
 
 def _notify(*, user: User, name: str, context: dict) -> None:
-    send_email_on_commit(
-        name=name, to=user.email, context={"recipient": user, **context}, language=user.language
+    # Through the outbox, so that it is sent once, after the commit, by a worker. These
+    # notifications answer a decision, each one its own message: the kind carries when.
+    outbox_enqueue(
+        template=name,
+        recipient=user,
+        context=context,
+        kind=f"{name}:{timezone.now().isoformat()}",
     )
 
 
-def unique_slug(*, model, text: str, max_length: int = 200) -> str:
-    """A slug from `text`, suffixed -2, -3… until no row of `model` has it."""
+def _record_consent(*, person: Person | None, purpose: str, given: bool) -> None:
+    """Append what `person` agreed to (or withdrew), with the wording they were shown."""
+    if person is None:  # the coordination without a profile acts for the organisation
+        return
+    version, wording = CONSENT_WORDINGS[purpose]
+    ConsentRecord.objects.create(
+        person=person, purpose=purpose, given=given, wording_version=version, wording=wording
+    )
+
+
+def unique_slug(*, model, text: str, max_length: int = 200, reserved: Iterable[str] = ()) -> str:
+    """A slug from `text`, suffixed -2, -3… until no row of `model` has it.
+
+    `reserved` lists the fixed addresses next to the objects' own (/groupes/nouveau/
+    beside /groupes/<slug>/): a slug never takes one, or the object could not be reached.
+    """
     base = slugify(text)[:max_length] or "element"
     slug, number = base, 1
-    while model.objects.filter(slug=slug).exists():
+    while slug in reserved or model.objects.filter(slug=slug).exists():
         number += 1
         slug = f"{base}-{number}"
     return slug
@@ -63,8 +102,13 @@ def unique_slug(*, model, text: str, max_length: int = 200) -> str:
 
 
 def person_ensure(*, user: User) -> Person:
-    """The profile of `user`, created pending on first use."""
-    person, _ = Person.objects.get_or_create(user=user)
+    """The profile of `user`, created on first use: pending for a partner.
+
+    The coordination and the observers belong to the network by their role: nobody
+    validates them, so their profile starts active (and stays out of the queue).
+    """
+    status = PersonStatus.ACTIVE if can_observe(user) else PersonStatus.PENDING
+    person, _ = Person.objects.get_or_create(user=user, defaults={"status": status})
     return person
 
 
@@ -86,11 +130,14 @@ def organization_create(*, person: Person, fields: dict, m2m: dict) -> Organizat
     """A partner creates their organisation: pending, with them as pending referent."""
     organization = Organization(
         **fields,
-        slug=unique_slug(model=Organization, text=fields["name"]),
+        slug=unique_slug(
+            model=Organization, text=fields["name"], reserved=ORGANIZATION_RESERVED_SLUGS
+        ),
         created_by=person.user,
         status=OrganizationStatus.PENDING,
     )
-    organization.full_clean()
+    # The SIRET constraint is left to the database, which answers in French just below.
+    organization.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
             organization.save()
@@ -98,6 +145,8 @@ def organization_create(*, person: Person, fields: dict, m2m: dict) -> Organizat
         raise ServiceError("Une structure avec ce SIRET existe déjà dans le réseau.") from error
     for name, values in m2m.items():
         getattr(organization, name).set(values)
+    if organization.listed_publicly:
+        _record_consent(person=person, purpose=ConsentPurpose.PUBLIC_LISTING, given=True)
     Affiliation.objects.create(
         person=person,
         organization=organization,
@@ -111,14 +160,28 @@ def organization_create(*, person: Person, fields: dict, m2m: dict) -> Organizat
 
 
 @transaction.atomic
-def organization_update(*, organization: Organization, fields: dict, m2m: dict) -> Organization:
-    """A referent or the coordinator edits an organisation."""
+def organization_update(
+    *, organization: Organization, fields: dict, m2m: dict, by: Person | None = None
+) -> Organization:
+    """A referent or the coordinator (`by`) edits an organisation.
+
+    A change of `listed_publicly` is a consent given or withdrawn: it is recorded for `by`.
+    """
+    was_listed = organization.listed_publicly
     for name, value in fields.items():
         setattr(organization, name, value)
-    organization.full_clean()
-    organization.save()
+    organization.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            organization.save()
+    except IntegrityError as error:
+        raise ServiceError("Une structure avec ce SIRET existe déjà dans le réseau.") from error
     for name, values in m2m.items():
         getattr(organization, name).set(values)
+    if organization.listed_publicly != was_listed:
+        _record_consent(
+            person=by, purpose=ConsentPurpose.PUBLIC_LISTING, given=organization.listed_publicly
+        )
     return organization
 
 
@@ -163,9 +226,7 @@ def affiliation_accept(*, affiliation: Affiliation, by: User) -> Affiliation:
     A person accepted by the referent of an active organisation becomes an active
     member without waiting for the coordinator (who still sees it in the log).
     """
-    affiliation.status = AffiliationStatus.ACTIVE
-    affiliation.decided_by, affiliation.decided_at = by, timezone.now()
-    affiliation.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    _decide_affiliation(affiliation=affiliation, status=AffiliationStatus.ACTIVE, by=by)
     person = affiliation.person
     organization_active = affiliation.organization.status == OrganizationStatus.ACTIVE
     if person.status == PersonStatus.PENDING and organization_active:
@@ -184,9 +245,7 @@ def affiliation_accept(*, affiliation: Affiliation, by: User) -> Affiliation:
 @transaction.atomic
 def affiliation_refuse(*, affiliation: Affiliation, by: User, message: str) -> Affiliation:
     """A referent or the coordinator declines a request to join an organisation."""
-    affiliation.status = AffiliationStatus.REFUSED
-    affiliation.decided_by, affiliation.decided_at = by, timezone.now()
-    affiliation.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    _decide_affiliation(affiliation=affiliation, status=AffiliationStatus.REFUSED, by=by)
     audit_log_record(
         actor=by,
         action=MembersAuditAction.AFFILIATION_REFUSED,
@@ -222,6 +281,18 @@ def _set_person_status(*, person: Person, status: str, by: User, message: str) -
     person.save(update_fields=["status", "decided_by", "decided_at", "decision_message"])
 
 
+def _decide_affiliation(*, affiliation: Affiliation, status: str, by: User) -> None:
+    affiliation.status = status
+    affiliation.decided_by, affiliation.decided_at = by, timezone.now()
+    affiliation.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+
+
+def _require_reason(message: str) -> None:
+    # A refusal is e-mailed: without a reason it reads as a door slammed shut.
+    if not message.strip():
+        raise ServiceError("Expliquez en quelques mots la raison du refus : elle est envoyée.")
+
+
 def _decide_organization(*, organization: Organization, status: str, by: User) -> None:
     organization.status = status
     organization.decided_by, organization.decided_at = by, timezone.now()
@@ -243,9 +314,7 @@ def person_validate(*, person: Person, by: User, message: str = "") -> Person:
             audit_log_record(
                 actor=by, action=MembersAuditAction.ORGANIZATION_VALIDATED, target=organization
             )
-        affiliation.status = AffiliationStatus.ACTIVE
-        affiliation.decided_by, affiliation.decided_at = by, timezone.now()
-        affiliation.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+        _decide_affiliation(affiliation=affiliation, status=AffiliationStatus.ACTIVE, by=by)
     audit_log_record(
         actor=by, action=MembersAuditAction.PERSON_VALIDATED, target=person.user, message=message
     )
@@ -258,8 +327,7 @@ def person_refuse(*, person: Person, by: User, message: str) -> Person:
     """The coordinator declines a request; the organisations it created are refused too."""
     if person.status != PersonStatus.PENDING:
         raise ServiceError("Cette demande a déjà été traitée.")
-    if not message.strip():
-        raise ServiceError("Expliquez en quelques mots la raison du refus : elle est envoyée.")
+    _require_reason(message)
     _set_person_status(person=person, status=PersonStatus.REFUSED, by=by, message=message)
     for affiliation in person.affiliations.filter(status=AffiliationStatus.PENDING).select_related(
         "organization"
@@ -282,6 +350,67 @@ def person_refuse(*, person: Person, by: User, message: str) -> Person:
     return person
 
 
+def _decide_pending_affiliations_of_members(
+    *, organization: Organization, status: str, by: User, message: str = ""
+) -> None:
+    # People still pending are decided with their own request (person_validate/refuse).
+    affiliations = organization.affiliations.filter(
+        status=AffiliationStatus.PENDING, person__status=PersonStatus.ACTIVE
+    ).select_related("person__user")
+    for affiliation in affiliations:
+        _decide_affiliation(affiliation=affiliation, status=status, by=by)
+        accepted = status == AffiliationStatus.ACTIVE
+        _notify(
+            user=affiliation.person.user,
+            name="partner_affiliation_accepted" if accepted else "partner_affiliation_refused",
+            context={"organization": organization, "message": message},
+        )
+
+
+@transaction.atomic
+def organization_validate(*, organization: Organization, by: User) -> Organization:
+    """The coordinator validates a structure proposed by someone already a member."""
+    if organization.status != OrganizationStatus.PENDING:
+        raise ServiceError("Cette structure a déjà été examinée.")
+    _decide_organization(organization=organization, status=OrganizationStatus.ACTIVE, by=by)
+    audit_log_record(
+        actor=by, action=MembersAuditAction.ORGANIZATION_VALIDATED, target=organization
+    )
+    _decide_pending_affiliations_of_members(
+        organization=organization, status=AffiliationStatus.ACTIVE, by=by
+    )
+    return organization
+
+
+@transaction.atomic
+def organization_refuse(*, organization: Organization, by: User, message: str) -> Organization:
+    """The coordinator declines a structure proposed by a member, saying why."""
+    if organization.status != OrganizationStatus.PENDING:
+        raise ServiceError("Cette structure a déjà été examinée.")
+    _require_reason(message)
+    _decide_organization(organization=organization, status=OrganizationStatus.REFUSED, by=by)
+    audit_log_record(
+        actor=by,
+        action=MembersAuditAction.ORGANIZATION_REFUSED,
+        target=organization,
+        message=message,
+    )
+    _decide_pending_affiliations_of_members(
+        organization=organization, status=AffiliationStatus.REFUSED, by=by, message=message
+    )
+    return organization
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """A person deletes their own account (RGPD): logged without personal data, then erased.
+
+    Needs, documents and actions stay, without their author; the rest goes.
+    """
+    audit_log_record(actor=None, action=MembersAuditAction.ACCOUNT_DELETED, target=user)
+    erase_account(user=user)
+
+
 @transaction.atomic
 def organization_archive(*, organization: Organization, by: User) -> Organization:
     """Archive an organisation: it leaves the directory, its history stays."""
@@ -298,13 +427,7 @@ def person_preferences_update(
 ) -> Person:
     """Notification preferences; a change of digest consent is recorded with its wording."""
     if wants_digest != person.wants_digest:
-        ConsentRecord.objects.create(
-            person=person,
-            purpose=ConsentPurpose.DIGEST,
-            given=wants_digest,
-            wording_version=DIGEST_CONSENT_VERSION,
-            wording=DIGEST_CONSENT_WORDING,
-        )
+        _record_consent(person=person, purpose=ConsentPurpose.DIGEST, given=wants_digest)
     person.wants_reminders, person.wants_digest = wants_reminders, wants_digest
     person.save(update_fields=["wants_reminders", "wants_digest", "updated_at"])
     if language in dict(settings.LANGUAGES) and person.user.language != language:
@@ -319,26 +442,50 @@ def person_preferences_update(
 @transaction.atomic
 def group_create(*, title: str, fields: dict) -> WorkingGroup:
     """The coordinator opens a working group."""
-    group = WorkingGroup(title=title, slug=unique_slug(model=WorkingGroup, text=title), **fields)
+    slug = unique_slug(model=WorkingGroup, text=title, reserved=GROUP_RESERVED_SLUGS)
+    group = WorkingGroup(title=title, slug=slug, **fields)
     group.full_clean()
     group.save()
     return group
 
 
+def _ensure_writable(group: WorkingGroup) -> None:
+    """Archived groups are kept for their history: nothing is added or changed any more."""
+    if group.archived_at:
+        raise ServiceError("Ce groupe est archivé : il n'est plus modifiable.")
+
+
+def _group_facilitators(group: WorkingGroup):
+    """The active people who facilitate `group`: they decide on requests to join."""
+    return Person.objects.filter(
+        memberships__group=group,
+        memberships__status=GroupMembershipStatus.MEMBER,
+        memberships__is_facilitator=True,
+        status=PersonStatus.ACTIVE,
+    ).select_related("user")
+
+
 @transaction.atomic
 def group_join(*, group: WorkingGroup, person: Person) -> GroupMembership:
-    """Join an open group at once; for a closed one, ask its facilitators."""
-    if group.archived_at:
-        raise ServiceError("Ce groupe est archivé.")
+    """Join an open group at once; for a closed one, ask its facilitators (by e-mail)."""
+    _ensure_writable(group)
     status = GroupMembershipStatus.MEMBER if group.is_open else GroupMembershipStatus.REQUESTED
     membership, created = GroupMembership.objects.get_or_create(
         group=group, person=person, defaults={"status": status}
     )
+    already_asked = not created and membership.status == GroupMembershipStatus.REQUESTED
     if not created:
         if membership.status == GroupMembershipStatus.MEMBER:
             raise ServiceError("Vous êtes déjà membre de ce groupe.")
         membership.status = status
         membership.save(update_fields=["status", "updated_at"])
+    if status == GroupMembershipStatus.REQUESTED and not already_asked:
+        for facilitator in _group_facilitators(group):
+            _notify(
+                user=facilitator.user,
+                name="member_group_requested",
+                context={"group": group, "person": person},
+            )
     return membership
 
 
@@ -378,6 +525,7 @@ def group_member_add(
     *, group: WorkingGroup, person: Person, is_facilitator: bool = False
 ) -> GroupMembership:
     """The coordinator adds someone to a group, open or closed."""
+    _ensure_writable(group)
     membership, _ = GroupMembership.objects.update_or_create(
         group=group,
         person=person,
@@ -391,6 +539,7 @@ def group_document_add(
     *, group: WorkingGroup, person: Person | None, title: str, file=None, url: str = ""
 ) -> GroupDocument:
     """Share a file (validated: size, type, content) or a link with a group."""
+    _ensure_writable(group)
     document = GroupDocument(group=group, added_by=person, title=title, url=url)
     if file:
         document.file = file
@@ -402,6 +551,7 @@ def group_document_add(
 @transaction.atomic
 def action_save(*, action: Action | None = None, group: WorkingGroup, fields: dict) -> Action:
     """Create or update an action of a group."""
+    _ensure_writable(group)
     action = action or Action(group=group)
     for name, value in fields.items():
         setattr(action, name, value)
@@ -414,8 +564,8 @@ def action_save(*, action: Action | None = None, group: WorkingGroup, fields: di
 
 
 @transaction.atomic
-def need_create(*, author: Person, fields: dict, age_groups) -> Need:
-    """A member expresses a need."""
+def need_create(*, author: Person | None, fields: dict, age_groups) -> Need:
+    """A member expresses a need (no author: the coordination records one heard elsewhere)."""
     need = Need(author=author, **fields)
     need.full_clean()
     need.save()
@@ -427,7 +577,9 @@ def need_create(*, author: Person, fields: dict, age_groups) -> Need:
 def need_support(*, need: Need, person: Person) -> NeedSupport:
     """ "Moi aussi": a member shares a need (once)."""
     if need.status not in (NeedStatus.OPEN, NeedStatus.IN_PROGRESS):
-        raise ServiceError("Ce besoin est clos.")
+        raise ServiceError("Ce besoin est clos : il ne peut plus recevoir de « moi aussi ».")
+    if need.author_id == person.pk:
+        raise ServiceError("Vous avez exprimé ce besoin : il compte déjà pour vous.")
     support, _ = NeedSupport.objects.get_or_create(need=need, person=person)
     return support
 
@@ -452,7 +604,9 @@ def need_triage(*, need: Need, tags, group: WorkingGroup | None) -> Need:
 @transaction.atomic
 def need_merge(*, need: Need, into: Need, by: User) -> Need:
     """Merge a duplicate into another need; its supporters (and author) follow."""
-    if need.pk == into.pk or into.status == NeedStatus.MERGED:
+    if need.status == NeedStatus.MERGED:
+        raise ServiceError("Ce besoin a déjà été fusionné avec un autre.")
+    if need.pk == into.pk or into.status not in (NeedStatus.OPEN, NeedStatus.IN_PROGRESS):
         raise ServiceError("Choisissez un autre besoin, encore ouvert, pour la fusion.")
     supporters = set(need.supports.values_list("person_id", flat=True))
     if need.author_id:
@@ -473,6 +627,8 @@ def need_merge(*, need: Need, into: Need, by: User) -> Need:
 @transaction.atomic
 def need_close(*, need: Need, by: User, answer: str) -> Need:
     """The coordinator closes a need with an answer, sent to its author and supporters."""
+    if need.status in (NeedStatus.CLOSED, NeedStatus.MERGED):
+        raise ServiceError("Ce besoin est déjà clos.")
     if not answer.strip():
         raise ServiceError(
             "Rédigez la réponse apportée : elle est envoyée aux personnes concernées."

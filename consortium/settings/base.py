@@ -7,6 +7,7 @@ which of them is in use.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from ._mail import mailers_from_url
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "consortium.core",
     "consortium.pages",
     "consortium.members",
+    "consortium.events",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "consortium.core.context_processors.site",
+                "consortium.members.context_processors.membership",
             ],
         },
     }
@@ -118,7 +121,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "pages:home"
+# After login or e-mail confirmation, a partner lands in their area (the onboarding
+# for a newcomer, their groups and needs for a member).
+LOGIN_REDIRECT_URL = "members:space"
 LOGOUT_REDIRECT_URL = "pages:home"
 
 # django-allauth: login by e-mail, verified addresses, no account enumeration.
@@ -179,8 +184,12 @@ MAILERS = mailers_from_url(EMAIL_URL)
 # transport in var/celery (one machine, no service to install).
 EMBEDDED_BROKER_DIR = Path(env("CELERY_FILESYSTEM_DIR", default=str(VAR_DIR / "celery")))
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
-CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {"visibility_timeout": 3600}
+# Publishing (a request queueing an e-mail) gives up after one quick retry when the broker
+# is down: the outbox row then waits for the sweeper, not the visitor for the broker
+# (kombu's default retries for ~6 s). Workers and beat keep their own, patient, retries.
+_PUBLISH_FAILOVER = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0}
+CELERY_BROKER_TRANSPORT_OPTIONS = _PUBLISH_FAILOVER | (
+    {"visibility_timeout": 3600, "socket_connect_timeout": 2}
     if REDIS_URL
     else {
         "data_folder_in": str(EMBEDDED_BROKER_DIR / "queue"),
@@ -202,6 +211,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(EMBEDDED_BROKER_DIR / "beat-schedule")
+# Two installations (or test runs) sharing one Redis each use their own queue.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
+# Every hour at :05 unless set (in seconds): the end-to-end test of beat uses a few
+# seconds; an installation may want reminders checked more often.
+REMINDER_SWEEP_SECONDS = env.float("REMINDER_SWEEP_SECONDS", default=0)
 # The one beat schedule of the project. Tasks read what the coordinator can change
 # (offsets, days) from the database, so this stays static.
 CELERY_BEAT_SCHEDULE = {
@@ -209,8 +223,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consortium.core.tasks.worker_heartbeat",
         "schedule": 300.0,
     },
+    "outbox-sweep": {
+        "task": "consortium.core.tasks.outbox_sweep_task",
+        "schedule": 60.0,
+    },
+    # Hourly; the offsets (J-7, J-1…) are the coordinator's, in events.ReminderPolicy.
+    "event-reminders": {
+        "task": "consortium.events.tasks.send_due_reminders",
+        "schedule": REMINDER_SWEEP_SECONDS or crontab(minute=5),
+    },
+    "training-certificates": {
+        "task": "consortium.events.tasks.send_due_certificates",
+        "schedule": crontab(minute=35),
+    },
 }
 WORKER_HEARTBEAT_MAX_AGE = 900  # seconds after which /healthz reports the worker as late
+# The e-mail outbox (consortium/core/outbox.py).
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
+OUTBOX_RETRY_BASE_SECONDS = 60  # then 2, 4, 8… minutes
+OUTBOX_SENDING_TIMEOUT = 600  # a row "sending" for longer belonged to a worker that died
+OUTBOX_SWEEP_GRACE = 120  # a fresh row is left to its own task for this long
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

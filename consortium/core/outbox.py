@@ -1,0 +1,208 @@
+"""The e-mail outbox: every e-mail of the portal is a row first, then sent exactly once.
+
+- `outbox_enqueue` renders the message in the recipient's language and stores it; the
+  (kind, target, address) triple is unique, so queueing the same reminder twice is a no-op.
+  After the commit, a Celery task is asked to send it; if the broker is down, nothing
+  fails: the row waits for the sweeper.
+- `outbox_deliver` claims the row with a compare-and-set update (queued → sending), so two
+  workers never send the same row; it marks it sent, or schedules a retry with exponential
+  backoff on SMTP and connection errors, and marks it failed after OUTBOX_MAX_ATTEMPTS.
+- `outbox_sweep` sends what is due (retries whose time came, rows whose task was lost) and
+  puts back rows stuck in "sending" by a worker that died.
+"""
+
+import base64
+import logging
+import smtplib
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .emails import render_email
+from .enums import OutboxStatus
+from .models import OutboxMessage, User
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def target_key(target: models.Model | None) -> str:
+    if target is None:
+        return ""
+    return f"{target._meta.label_lower}:{target.pk}"
+
+
+def outbox_enqueue(
+    *,
+    template: str,
+    recipient: User | None = None,
+    email: str = "",
+    context: dict,
+    target: models.Model | None = None,
+    kind: str = "",
+    language: str = "",
+    headers: dict | None = None,
+    attachments: list[dict] | None = None,
+) -> OutboxMessage | None:
+    """Queue e-mail `template` for `recipient` (or a bare `email`), sent after commit.
+
+    Returns None when a message of this kind about this target was already queued for
+    this address. `attachments`: made with `attachment()`.
+    """
+    address = recipient.email if recipient else email
+    language = language or (recipient.language if recipient else settings.LANGUAGE_CODE)
+    rendered = render_email(
+        name=template, context={"recipient": recipient, **context}, language=language
+    )
+    message = OutboxMessage(
+        kind=kind or template,
+        template=template,
+        target=target_key(target),
+        recipient=recipient,
+        recipient_email=address,
+        language=language,
+        subject=rendered.subject[:250],
+        body_text=rendered.text,
+        body_html=rendered.html or "",
+        headers=headers or {},
+        attachments=attachments or [],
+    )
+    try:
+        with transaction.atomic():
+            message.save()
+    except IntegrityError:
+        return None
+    transaction.on_commit(lambda: _request_delivery(message.pk))
+    return message
+
+
+def _request_delivery(message_id: int) -> None:
+    # Publishing must never break the request that queued the message: with the broker
+    # down, the row stays queued and the sweeper sends it later.
+    from .tasks import outbox_send
+
+    try:
+        outbox_send.apply_async((message_id,), retry=False)
+    except Exception:
+        logger.warning("outbox: broker unreachable, message %s left for the sweeper", message_id)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next try: 1, 2, 4, 8… minutes, at most an hour."""
+    return timedelta(seconds=min(3600, settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** (attempts - 1)))
+
+
+def _claim(message_id: int, *, due_only: bool) -> OutboxMessage | None:
+    """Take the row for this worker: only one claim of a queued row can succeed."""
+    now = timezone.now()
+    rows = OutboxMessage.objects.filter(pk=message_id, status=OutboxStatus.QUEUED)
+    if due_only:
+        rows = rows.filter(next_attempt_at__lte=now)
+    claimed = rows.update(status=OutboxStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    return OutboxMessage.objects.get(pk=message_id) if claimed else None
+
+
+def message_id_header(message: OutboxMessage) -> str:
+    """The Message-ID of a row, the same at every try: should a try reach the server but
+    not be recorded as sent, the second copy is recognisable as the same message."""
+    domain = urlsplit(settings.SITE_URL).hostname or "consortium"
+    return f"<outbox.{message.pk}.{message.created_at:%Y%m%d%H%M%S}@{domain}>"
+
+
+def _as_email(message: OutboxMessage) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.recipient_email],
+        headers={"Message-ID": message_id_header(message), **message.headers},
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    for attachment in message.attachments:
+        email.attach(attachment["filename"], _content(attachment), attachment["mimetype"])
+    return email
+
+
+def _content(attachment: dict) -> str | bytes:
+    if "content_base64" in attachment:
+        return base64.b64decode(attachment["content_base64"])
+    return attachment["content"]
+
+
+def attachment(*, filename: str, content: str | bytes, mimetype: str) -> dict:
+    """An attachment as the outbox stores it (JSON): text as is, binary in base64."""
+    if isinstance(content, bytes):
+        encoded = base64.b64encode(content).decode("ascii")
+        return {"filename": filename, "content_base64": encoded, "mimetype": mimetype}
+    return {"filename": filename, "content": content, "mimetype": mimetype}
+
+
+def outbox_deliver(*, message_id: int, due_only: bool = True) -> str:
+    """Send one queued message. Returns its status after this try ("retry" if one is due).
+
+    `due_only=False` sends a message whose retry time has not come (by hand, say).
+    """
+    message = _claim(message_id, due_only=due_only)
+    if message is None:
+        return "skipped"  # sent, failed, not due yet, or another worker has it
+    try:
+        _as_email(message).send()
+    except TRANSIENT_ERRORS as error:
+        return _after_failure(message, error)
+    except Exception as error:
+        # Not a passing outage (a malformed header, say): escaping here would leave the row
+        # in "sending", put back by the sweeper and tried again forever. It fails now.
+        logger.exception("outbox: message %s cannot be sent", message.pk)
+        return _after_failure(message, error, permanent=True)
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=OutboxStatus.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return OutboxStatus.SENT
+
+
+def _after_failure(message: OutboxMessage, error: Exception, *, permanent: bool = False) -> str:
+    failed = permanent or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=OutboxStatus.FAILED if failed else OutboxStatus.QUEUED,
+        next_attempt_at=timezone.now() + backoff(message.attempts),
+        last_error=f"{type(error).__name__}: {error}"[:500],
+    )
+    logger.warning("outbox: message %s attempt %s failed", message.pk, message.attempts)
+    return OutboxStatus.FAILED if failed else "retry"
+
+
+def outbox_sweep(*, limit: int = 500) -> int:
+    """Put back rows stuck in "sending", then send what is due. Returns how many were sent."""
+    now = timezone.now()
+    stuck_since = now - timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT)
+    OutboxMessage.objects.filter(status=OutboxStatus.SENDING, claimed_at__lt=stuck_since).update(
+        status=OutboxStatus.QUEUED
+    )
+    # A row is due when its retry time came; a fresh one gets a grace period so that the
+    # task queued on commit normally sends it first.
+    grace = now - timedelta(seconds=settings.OUTBOX_SWEEP_GRACE)
+    due = OutboxMessage.objects.filter(
+        Q(attempts__gt=0) | Q(created_at__lt=grace),
+        status=OutboxStatus.QUEUED,
+        next_attempt_at__lte=now,
+    ).order_by("next_attempt_at")
+    ids = list(due.values_list("pk", flat=True)[:limit])
+    return sum(outbox_deliver(message_id=pk) == OutboxStatus.SENT for pk in ids)
+
+
+def outbox_retry(*, messages: models.QuerySet) -> int:
+    """Give failed messages a new series of tries (after an SMTP outage, say)."""
+    ids = list(messages.filter(status=OutboxStatus.FAILED).values_list("pk", flat=True))
+    OutboxMessage.objects.filter(pk__in=ids).update(
+        status=OutboxStatus.QUEUED, attempts=0, next_attempt_at=timezone.now()
+    )
+    for pk in ids:
+        transaction.on_commit(lambda pk=pk: _request_delivery(pk))
+    return len(ids)

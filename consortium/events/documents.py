@@ -1,0 +1,38 @@
+"""PDF documents of an event: attendance sheet (émargement) and attendance certificate."""
+
+from django.utils import timezone
+
+from consortium.core.pdf import render_pdf
+
+from .models import Event, Registration
+
+
+def attendance_sheet_pdf(event: Event) -> bytes:
+    """The sheet to print and sign: one page per session, one line per registrant."""
+    sessions = list(event.sessions.all())
+    registrations = list(
+        event.registrations.confirmed()
+        .select_related("person__user")
+        .order_by("person__user__last_name", "person__user__first_name")
+    )
+    return render_pdf(
+        template_name="events/pdf/attendance_sheet.html",
+        context={"event": event, "sessions": sessions, "registrations": registrations},
+    )
+
+
+def certificate_pdf(registration: Registration) -> bytes:
+    """The attestation de présence of one trainee: sessions attended and hours."""
+    from .services import hours_attended
+
+    attended = [a.session for a in registration.attendances.all() if a.present]
+    return render_pdf(
+        template_name="events/pdf/certificate.html",
+        context={
+            "registration": registration,
+            "event": registration.event,
+            "sessions": sorted(attended, key=lambda session: session.starts_at),
+            "hours": hours_attended(registration),
+            "issued_on": timezone.localdate(),
+        },
+    )

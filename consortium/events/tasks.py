@@ -1,0 +1,17 @@
+"""Celery tasks of the events app (scheduled in settings.CELERY_BEAT_SCHEDULE)."""
+
+from celery import shared_task
+
+from .services import certificates_sweep, reminders_sweep
+
+
+@shared_task(ignore_result=True)
+def send_due_reminders() -> int:
+    """Queue the reminders due now (hourly); the outbox sends them."""
+    return reminders_sweep()
+
+
+@shared_task(ignore_result=True)
+def send_due_certificates() -> int:
+    """E-mail attendance certificates of trainings that just ended (hourly)."""
+    return certificates_sweep()

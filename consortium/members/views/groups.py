@@ -1,0 +1,327 @@
+"""Working groups (/groupes/): list, page, membership, documents and actions.
+
+Members of the network see the current groups; the coordination and observers see
+archived ones too. Archived groups are read-only: every write answers 404.
+"""
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from consortium.core.permissions import (
+    coordinator_required,
+    get_visible_object_or_404,
+    is_coordinator,
+)
+
+from .. import services
+from ..access import member_required, person_of
+from ..enums import AffiliationStatus, GroupMembershipStatus
+from ..forms.groups import ActionForm, DocumentForm, GroupFilter, GroupForm, MemberAddForm
+from ..models import Affiliation, GroupMembership, Need, WorkingGroup
+from .directory import paginate
+
+REJOINABLE = (GroupMembershipStatus.REFUSED, GroupMembershipStatus.LEFT)
+DECISIONS = {
+    "accepter": services.group_membership_accept,
+    "refuser": services.group_membership_refuse,
+}
+
+
+# --- Reads and rights ------------------------------------------------------------------
+
+
+def _visible_group(request, slug) -> WorkingGroup:
+    return get_visible_object_or_404(
+        WorkingGroup.objects.select_related("theme"), request.user, slug=slug
+    )
+
+
+def _membership_of(group, person) -> GroupMembership | None:
+    if person is None:
+        return None
+    return GroupMembership.objects.filter(group=group, person=person).first()
+
+
+def _is_member_of(membership) -> bool:
+    return membership is not None and membership.status == GroupMembershipStatus.MEMBER
+
+
+def _can_decide(user, membership) -> bool:
+    """Facilitators and the coordination accept or refuse requests to join."""
+    return is_coordinator(user) or (_is_member_of(membership) and membership.is_facilitator)
+
+
+def _writable_group(request, slug, *, coordinator_only=False) -> tuple:
+    """The group and the user's membership, when the user may add to it; 404 otherwise."""
+    group = _visible_group(request, slug)
+    membership = _membership_of(group, person_of(request.user))
+    allowed = is_coordinator(request.user) or (not coordinator_only and _is_member_of(membership))
+    if group.archived_at or not allowed:
+        raise Http404
+    return group, membership
+
+
+def _show_errors(form, error: ValidationError) -> None:
+    """Put a service's validation errors on the form's fields (the others on top)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _members(group):
+    """Members with their current organisations, facilitators first."""
+    current = Affiliation.objects.filter(status=AffiliationStatus.ACTIVE).select_related(
+        "organization"
+    )
+    return (
+        group.memberships.filter(status=GroupMembershipStatus.MEMBER)
+        .select_related("person__user")
+        .prefetch_related(Prefetch("person__affiliations", current, to_attr="current_affiliations"))
+        .order_by("-is_facilitator", "person__user__last_name", "person__user__first_name")
+    )
+
+
+# --- Pages -----------------------------------------------------------------------------
+
+
+@member_required
+def group_list(request):
+    groups = (
+        WorkingGroup.objects.visible_to(request.user)
+        .with_counts()
+        .with_membership_of(person_of(request.user))
+        .select_related("theme")
+        .order_by("-is_mine", "title")
+    )
+    filterset = GroupFilter(request.GET, queryset=groups, request=request)
+    context = {
+        "filter": filterset,
+        "page_obj": paginate(request, filterset.qs),
+        "is_filtered": any(request.GET.get(name) for name in filterset.filters),
+    }
+    return render(request, "members/groups/list.html", context)
+
+
+@coordinator_required
+def group_create(request):
+    form = GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in ("theme", "description", "is_open")}
+        try:
+            group = services.group_create(title=form.cleaned_data["title"], fields=fields)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Le groupe « %(title)s » est créé. Ajoutez-y ses animateur·rices et ses membres.")
+                % {"title": group.title},
+            )
+            return redirect(group)
+    return render(request, "members/groups/form.html", {"form": form})
+
+
+def _rights(user, group, person, membership) -> dict:
+    """What the page offers to `user`; the write views check the same rules again."""
+    writable = not group.archived_at
+    coordinator = is_coordinator(user)
+    can_join = (
+        person is not None
+        and person.is_active_member
+        and (membership is None or membership.status in REJOINABLE)
+    )
+    return {
+        "can_join": writable and can_join,
+        "can_contribute": writable and (coordinator or _is_member_of(membership)),
+        "can_add_members": writable and coordinator,
+        "can_decide": writable and _can_decide(user, membership),
+    }
+
+
+@member_required
+def group_detail(request, slug):
+    group = _visible_group(request, slug)
+    person = person_of(request.user)
+    membership = _membership_of(group, person)
+    rights = _rights(request.user, group, person, membership)
+    members = list(_members(group))
+    pending = group.memberships.filter(status=GroupMembershipStatus.REQUESTED)
+    context = {
+        "group": group,
+        "membership": membership,
+        "members": members,
+        "facilitators": [m for m in members if m.is_facilitator],
+        "requests": pending.select_related("person__user") if rights["can_decide"] else [],
+        "documents": group.documents.select_related("added_by__user"),
+        "actions": group.actions.select_related("owner__user"),
+        "needs": Need.objects.visible_to(request.user)
+        .listed()
+        .filter(group=group)
+        .with_counts()
+        .select_related("theme", "commune"),
+        "today": timezone.localdate(),
+        **rights,
+    }
+    return render(request, "members/groups/detail.html", context)
+
+
+# --- Membership ------------------------------------------------------------------------
+
+
+@member_required
+@require_POST
+def group_join(request, slug):
+    group = _visible_group(request, slug)
+    person = person_of(request.user)
+    if person is None:
+        raise Http404
+    try:
+        membership = services.group_join(group=group, person=person)
+    except services.ServiceError as error:
+        messages.error(request, str(error))
+        return redirect(group)
+    if membership.status == GroupMembershipStatus.MEMBER:
+        messages.success(request, _("Bienvenue dans le groupe « %(title)s » !") % {"title": group})
+    else:
+        messages.success(
+            request,
+            _(
+                "Votre demande est envoyée : les animateur·rices du groupe vous répondront "
+                "rapidement."
+            ),
+        )
+    return redirect(group)
+
+
+@member_required
+@require_POST
+def group_leave(request, slug):
+    group = _visible_group(request, slug)
+    membership = get_object_or_404(
+        GroupMembership,
+        group=group,
+        person=person_of(request.user),
+        status__in=[GroupMembershipStatus.MEMBER, GroupMembershipStatus.REQUESTED],
+    )
+    was_request = membership.status == GroupMembershipStatus.REQUESTED
+    services.group_leave(membership=membership)
+    if was_request:
+        messages.success(request, _("Votre demande pour rejoindre le groupe est retirée."))
+    else:
+        messages.success(request, _("Vous avez quitté le groupe « %(title)s ».") % {"title": group})
+    return redirect(group)
+
+
+@member_required
+@require_POST
+def membership_decide(request, slug, pk, decision):
+    group = _visible_group(request, slug)
+    decide = DECISIONS.get(decision)
+    own = _membership_of(group, person_of(request.user))
+    if decide is None or group.archived_at or not _can_decide(request.user, own):
+        raise Http404
+    requested = get_object_or_404(
+        group.memberships.select_related("person__user"),
+        pk=pk,
+        status=GroupMembershipStatus.REQUESTED,
+    )
+    decide(membership=requested)
+    if decision == "accepter":
+        message = _("%(person)s fait maintenant partie du groupe : un e-mail l'en informe.")
+    else:
+        message = _("La demande de %(person)s est refusée.")
+    messages.success(request, message % {"person": requested.person})
+    return redirect(group)
+
+
+@member_required
+def member_add(request, slug):
+    group, _membership = _writable_group(request, slug, coordinator_only=True)
+    form = MemberAddForm(request.POST or None, group=group)
+    if request.method == "POST" and form.is_valid():
+        person = form.cleaned_data["person"]
+        services.group_member_add(
+            group=group, person=person, is_facilitator=form.cleaned_data["is_facilitator"]
+        )
+        messages.success(request, _("%(person)s est ajouté·e au groupe.") % {"person": person})
+        return redirect(group)
+    return render(request, "members/groups/member_add.html", {"group": group, "form": form})
+
+
+# --- Documents -------------------------------------------------------------------------
+
+
+@member_required
+def document_add(request, slug):
+    group, _membership = _writable_group(request, slug)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.group_document_add(
+                group=group,
+                person=person_of(request.user),
+                title=form.cleaned_data["title"],
+                file=form.cleaned_data["file"],
+                url=form.cleaned_data["url"],
+            )
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, _("Le document est partagé avec le groupe."))
+            return redirect(group)
+    return render(request, "members/groups/document_form.html", {"group": group, "form": form})
+
+
+@member_required
+def document_download(request, slug, pk):
+    """A group file, for those who see the group only: media files are never linked."""
+    group = _visible_group(request, slug)
+    document = get_object_or_404(group.documents.exclude(file=""), pk=pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(handle, as_attachment=True, filename=Path(document.file.name).name)
+
+
+# --- Actions ---------------------------------------------------------------------------
+
+
+def _action_form_page(request, group, action=None):
+    form = ActionForm(request.POST or None, instance=action, group=group)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_save(action=action, group=group, fields=form.cleaned_data)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            if action:
+                messages.success(request, _("L'action est mise à jour."))
+            else:
+                messages.success(request, _("L'action est ajoutée au groupe."))
+            return redirect(group)
+    context = {"group": group, "form": form, "action": action}
+    return render(request, "members/groups/action_form.html", context)
+
+
+@member_required
+def action_add(request, slug):
+    group, _membership = _writable_group(request, slug)
+    return _action_form_page(request, group)
+
+
+@member_required
+def action_edit(request, slug, pk):
+    group, _membership = _writable_group(request, slug)
+    action = get_object_or_404(group.actions, pk=pk)
+    return _action_form_page(request, group, action)
