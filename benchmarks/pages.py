@@ -29,6 +29,10 @@ PAGES = [
     ("needs", "/besoins/", "member"),
     ("validation queue", "/coordination/validations/", "coordinator"),
     ("member area", "/espace/", "member"),
+    ("agenda", "/agenda/", "public"),
+    ("agenda, member", "/agenda/", "member"),
+    ("events (coordination)", "/coordination/rencontres/", "coordinator"),
+    ("my registrations", "/agenda/mes-inscriptions/", "member"),
 ]
 
 

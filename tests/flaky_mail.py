@@ -39,3 +39,10 @@ class BrokenBackend(LocmemBackend):
 
     def send_messages(self, messages):
         raise ValueError("Header values may not contain linefeed or carriage return characters")
+
+
+class RefusingBackend(LocmemBackend):
+    """The server refuses the recipient for good (550)."""
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPRecipientsRefused({"x@exemple.fr": (550, b"No such user")})

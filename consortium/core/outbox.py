@@ -1,4 +1,9 @@
-"""The e-mail outbox: every e-mail of the portal is a row first, then sent exactly once.
+"""The e-mail outbox: every e-mail of the portal is a row first, then sent once.
+
+Once means: never twice from the portal's side (unique rows, claimed by one worker).
+At the hand-over to the SMTP server it is at least once: a worker that dies after the
+server accepted a message but before recording it leaves the row to the sweeper, which
+sends it again; the stable Message-ID lets mail systems recognise the copy.
 
 - `outbox_enqueue` renders the message in the recipient's language and stores it; the
   (kind, target, address) triple is unique, so queueing the same reminder twice is a no-op.
@@ -6,7 +11,8 @@
   fails: the row waits for the sweeper.
 - `outbox_deliver` claims the row with a compare-and-set update (queued → sending), so two
   workers never send the same row; it marks it sent, or schedules a retry with exponential
-  backoff on SMTP and connection errors, and marks it failed after OUTBOX_MAX_ATTEMPTS.
+  backoff on SMTP and connection errors, and marks it failed after OUTBOX_MAX_ATTEMPTS
+  (at once on any other error, which no retry would fix).
 - `outbox_sweep` sends what is due (retries whose time came, rows whose task was lost) and
   puts back rows stuck in "sending" by a worker that died.
 """
@@ -30,6 +36,7 @@ from .models import OutboxMessage, User
 logger = logging.getLogger(__name__)
 
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
+PERMANENT_SMTP_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused)
 
 
 def target_key(target: models.Model | None) -> str:
@@ -154,6 +161,11 @@ def outbox_deliver(*, message_id: int, due_only: bool = True) -> str:
         return "skipped"  # sent, failed, not due yet, or another worker has it
     try:
         _as_email(message).send()
+    except PERMANENT_SMTP_ERRORS as error:
+        # The server refused the address or the message (5xx): retrying cannot help.
+        return _after_failure(message, error, permanent=True)
+    except smtplib.SMTPResponseException as error:
+        return _after_failure(message, error, permanent=error.smtp_code >= 500)
     except TRANSIENT_ERRORS as error:
         return _after_failure(message, error)
     except Exception as error:
@@ -206,3 +218,12 @@ def outbox_retry(*, messages: models.QuerySet) -> int:
     for pk in ids:
         transaction.on_commit(lambda pk=pk: _request_delivery(pk))
     return len(ids)
+
+
+def outbox_purge(*, now=None) -> int:
+    """Delete sent and failed messages older than the retention period (privacy page)."""
+    now = now or timezone.now()
+    limit = now - timedelta(days=settings.OUTBOX_RETENTION_DAYS)
+    done = [OutboxStatus.SENT, OutboxStatus.FAILED]
+    deleted, _ = OutboxMessage.objects.filter(status__in=done, created_at__lt=limit).delete()
+    return deleted

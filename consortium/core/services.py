@@ -1,5 +1,8 @@
 """Writes of the core app: audit log, roles, worker heartbeat."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -94,3 +97,10 @@ def heartbeat_record(*, worker: str) -> WorkerHeartbeat:
         worker=worker[:200], defaults={"seen_at": timezone.now()}
     )
     return heartbeat
+
+
+def audit_log_purge(*, now=None) -> int:
+    """Delete audit entries older than the retention period (privacy page: one year)."""
+    limit = (now or timezone.now()) - timedelta(days=settings.AUDIT_LOG_RETENTION_DAYS)
+    deleted, _ = AuditLogEntry.objects.filter(created_at__lt=limit).delete()
+    return deleted

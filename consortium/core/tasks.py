@@ -3,8 +3,8 @@
 from celery import shared_task
 
 from .models import OutboxMessage
-from .outbox import backoff, outbox_deliver, outbox_sweep
-from .services import heartbeat_record
+from .outbox import backoff, outbox_deliver, outbox_purge, outbox_sweep
+from .services import audit_log_purge, heartbeat_record
 
 
 @shared_task(bind=True, ignore_result=True)
@@ -31,3 +31,10 @@ def outbox_send(self, message_id: int) -> None:
 def outbox_sweep_task() -> None:
     """Send what the outbox has due and recover rows left by a worker that died."""
     outbox_sweep()
+
+
+@shared_task(ignore_result=True)
+def purge_expired_records() -> None:
+    """Apply the retention periods of the privacy page to e-mails and the audit log (daily)."""
+    outbox_purge()
+    audit_log_purge()

@@ -11,6 +11,25 @@ from consortium.members.access import is_member, sees_everything
 from .enums import EventStatus, RegistrationStatus, Visibility
 
 
+def _sessions_of_row():
+    from .models import Session
+
+    return Session.objects.filter(event=OuterRef("pk"))
+
+
+def _registrations_counted(status: str):
+    from .models import Registration
+
+    counted = (
+        Registration.objects.filter(event=OuterRef("pk"), status=status)
+        .order_by()
+        .values("event")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
 class EventQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         """Everything for the coordination; published events otherwise, members-only ones
@@ -23,9 +42,15 @@ class EventQuerySet(ScopedQuerySet):
         return published.filter(visibility=Visibility.PUBLIC)
 
     def with_dates(self):
-        """Annotate first_start and last_end from the sessions (one query, sortable)."""
+        """Annotate first_start and last_end from the sessions (one query, sortable).
+
+        Subqueries, not joins: joined with registrations (with_counts) an aggregate over
+        sessions would multiply the rows by the registrations of each event.
+        """
+        sessions = _sessions_of_row()
         return self.annotate(
-            first_start=Min("sessions__starts_at"), last_end=Max("sessions__ends_at")
+            first_start=Subquery(sessions.order_by("starts_at").values("starts_at")[:1]),
+            last_end=Subquery(sessions.order_by("-ends_at").values("ends_at")[:1]),
         )
 
     def upcoming(self, now=None):
@@ -36,11 +61,10 @@ class EventQuerySet(ScopedQuerySet):
         return self.filter(last_end__lt=now or timezone.now()).order_by("-first_start", "-pk")
 
     def with_counts(self):
-        confirmed = Q(registrations__status=RegistrationStatus.CONFIRMED)
-        waitlisted = Q(registrations__status=RegistrationStatus.WAITLISTED)
+        """Annotate confirmed_count and waitlist_count (a subquery each)."""
         return self.annotate(
-            confirmed_count=Count("registrations", filter=confirmed, distinct=True),
-            waitlist_count=Count("registrations", filter=waitlisted, distinct=True),
+            confirmed_count=_registrations_counted(RegistrationStatus.CONFIRMED),
+            waitlist_count=_registrations_counted(RegistrationStatus.WAITLISTED),
         )
 
     def for_listing(self):

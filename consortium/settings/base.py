@@ -227,6 +227,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consortium.core.tasks.outbox_sweep_task",
         "schedule": 60.0,
     },
+    "retention": {
+        "task": "consortium.core.tasks.purge_expired_records",
+        "schedule": crontab(hour=3, minute=17),
+    },
     # Hourly; the offsets (J-7, J-1…) are the coordinator's, in events.ReminderPolicy.
     "event-reminders": {
         "task": "consortium.events.tasks.send_due_reminders",
@@ -238,6 +242,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 WORKER_HEARTBEAT_MAX_AGE = 900  # seconds after which /healthz reports the worker as late
+# Retention periods stated on /donnees-personnelles/.
+OUTBOX_RETENTION_DAYS = 365
+AUDIT_LOG_RETENTION_DAYS = 365
 # The e-mail outbox (consortium/core/outbox.py).
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
 OUTBOX_RETRY_BASE_SECONDS = 60  # then 2, 4, 8… minutes

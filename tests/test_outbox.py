@@ -1,0 +1,513 @@
+"""The e-mail outbox: each message is a row first, then sent once, whatever happens.
+
+Time is passed forward by moving a row's own dates (next_attempt_at, created_at,
+claimed_at) into the past, which is what the outbox compares with the clock.
+"""
+
+import email
+import smtplib
+import time
+from datetime import date, timedelta
+
+import pytest
+from celery.exceptions import Retry
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone
+from factories import UserFactory
+from flaky_mail import FlakyBackend
+from transactional import restore_reference_data, run_together
+
+from consortium.celery import app as celery_app
+from consortium.core import outbox
+from consortium.core.enums import OutboxStatus
+from consortium.core.models import OutboxMessage
+from consortium.core.outbox import (
+    attachment,
+    backoff,
+    message_id_header,
+    outbox_deliver,
+    outbox_enqueue,
+    outbox_retry,
+    outbox_sweep,
+)
+from consortium.core.privacy import erase_account, export_for, rule_for
+from consortium.core.tasks import outbox_send, outbox_sweep_task
+
+WHEN = date(2027, 3, 29)  # a Monday
+
+
+@pytest.fixture
+def notice(test_templates):
+    """Queue the test e-mail `test_notice` (tests/templates/emails) for a user."""
+
+    def enqueue(recipient=None, **options):
+        recipient = recipient or UserFactory()
+        options.setdefault("target", recipient)
+        return outbox_enqueue(
+            template="test_notice",
+            recipient=recipient,
+            context={"title": "L'atelier des tout-petits", "when": WHEN},
+            **options,
+        )
+
+    return enqueue
+
+
+@pytest.fixture
+def smtp(settings):
+    """`smtp(failures=3, delay=0)`: the e-mail server of the test, failing that many times."""
+
+    def configure(*, backend="flaky_mail.FlakyBackend", **options):
+        FlakyBackend.reset()
+        settings.MAILERS = {"default": {"BACKEND": backend, "OPTIONS": options}}
+
+    return configure
+
+
+@pytest.fixture
+def published(monkeypatch):
+    """The ids of the messages handed to the broker (publishing is replaced)."""
+    ids = []
+    monkeypatch.setattr(outbox_send, "apply_async", lambda args, **kw: ids.append(args[0]))
+    return ids
+
+
+def make_due(message):
+    """Pass time forward until the message's retry is due."""
+    past = timezone.now() - timedelta(seconds=1)
+    OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=past)
+
+
+def reload(message) -> OutboxMessage:
+    return OutboxMessage.objects.get(pk=message.pk)
+
+
+# --- Queueing ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "day", "short_day"),
+    [("fr", "lundi 29 mars 2027", "29 mars 2027"), ("en", "Monday 29 March 2027", "29 March 2027")],
+)
+def test_enqueue_renders_in_the_recipient_language(notice, language, day, short_day):
+    message = notice(UserFactory(language=language))
+
+    message.refresh_from_db()
+    assert message.language == language
+    assert message.subject == f"[{language}] L'atelier des tout-petits du {short_day}"
+    assert f"Langue : {language}" in message.body_text
+    assert f"Date : {day}" in message.body_text
+    assert f"<strong>{day}</strong>" in message.body_html
+    assert f'<p lang="{language}">' in message.body_html
+    assert message.status == OutboxStatus.QUEUED
+    assert message.attempts == 0
+
+
+@pytest.mark.django_db
+def test_enqueue_language_comes_from_the_account_not_from_the_active_one(notice):
+    from django.utils import translation
+
+    with translation.override("en"):
+        message = notice(UserFactory(language="fr"))
+    assert message.language == "fr"
+    assert "Date : lundi 29 mars 2027" in message.body_text
+
+
+@pytest.mark.django_db
+def test_html_and_text_parts_are_both_sent(notice, mailoutbox):
+    message = notice()
+
+    assert outbox_deliver(message_id=message.pk) == OutboxStatus.SENT
+    sent = mailoutbox[0]
+    assert sent.body == message.body_text
+    assert sent.alternatives[0].mimetype == "text/html"
+    assert sent.alternatives[0].content == message.body_html
+    assert sent.to == [message.recipient_email]
+    assert sent.subject == message.subject
+
+
+@pytest.mark.django_db
+def test_enqueue_is_once_per_kind_target_and_address(notice):
+    user = UserFactory()
+    first = notice(user, kind="reminder:J-1")
+
+    assert notice(user, kind="reminder:J-1") is None
+    assert OutboxMessage.objects.count() == 1
+    assert OutboxMessage.objects.get().pk == first.pk
+    # Another kind, another target or another address is another message.
+    assert notice(user, kind="reminder:J-7") is not None
+    assert notice(user, kind="reminder:J-1", target=UserFactory()) is not None
+    assert notice(UserFactory(), kind="reminder:J-1", target=user) is not None
+    assert OutboxMessage.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_a_refused_duplicate_leaves_the_surrounding_transaction_usable(notice):
+    user = UserFactory()
+    with transaction.atomic():
+        notice(user, kind="once")
+        assert notice(user, kind="once") is None
+        # Without a savepoint around the insert, PostgreSQL would refuse this query.
+        assert OutboxMessage.objects.filter(kind="once").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_published_after_commit_only(notice, published):
+    with transaction.atomic():
+        message = notice()
+        assert published == []  # not before the commit: the worker would not see the row
+    assert published == [message.pk]
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        rolled_back = notice()
+        raise RuntimeError("the request fails after queueing")
+    assert published == [message.pk]
+    assert not OutboxMessage.objects.filter(pk=rolled_back.pk).exists()
+
+
+# --- Sending exactly once -----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_send_task_run_twice_sends_one_email(notice, mailoutbox):
+    message = notice()
+
+    outbox_send.apply(args=(message.pk,))
+    outbox_send.apply(args=(message.pk,))
+
+    assert len(mailoutbox) == 1
+    message = reload(message)
+    assert message.status == OutboxStatus.SENT
+    assert message.attempts == 1
+    assert message.sent_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_send_task_run_from_two_threads_at_once_sends_one_email(notice, smtp, published):
+    # A slow server: should both workers think the row is theirs, both would send.
+    smtp(delay=0.3)
+    mail.outbox = []
+    message = notice()
+
+    results = run_together(
+        lambda: outbox_deliver(message_id=message.pk),
+        lambda: outbox_deliver(message_id=message.pk),
+    )
+
+    assert sorted(results) == ["sent", "skipped"]
+    assert len(mail.outbox) == 1
+    assert FlakyBackend.tries == 1
+    assert reload(message).attempts == 1
+
+
+@pytest.mark.django_db
+def test_message_id_is_the_same_at_every_try_and_differs_between_messages(notice, smtp, mailoutbox):
+    smtp(failures=1)
+    message, other = notice(), notice()
+
+    outbox_deliver(message_id=message.pk)
+    make_due(message)
+    outbox_deliver(message_id=message.pk)
+    outbox_deliver(message_id=other.pk)
+
+    sent_ids = [sent.message()["Message-ID"] for sent in mailoutbox]
+    assert sent_ids == [message_id_header(reload(message)), message_id_header(reload(other))]
+    assert sent_ids[0] != sent_ids[1]
+
+
+# --- Failures: retries with backoff, then failed ----------------------------------------
+
+
+def test_backoff_doubles_from_the_base_and_stops_at_an_hour(settings):
+    settings.OUTBOX_RETRY_BASE_SECONDS = 60
+    waits = [backoff(attempts).total_seconds() for attempts in range(1, 9)]
+    assert waits == [60, 120, 240, 480, 960, 1920, 3600, 3600]
+
+
+@pytest.mark.django_db
+def test_smtp_failing_three_times_then_succeeding_ends_sent_after_four_attempts(
+    notice, smtp, mailoutbox
+):
+    smtp(failures=3)
+    message = notice()
+
+    with pytest.raises(Retry) as retry:
+        outbox_send.apply(args=(message.pk,))
+    assert retry.value.when == 60  # Celery is asked to run the task again in a minute
+    after_first = reload(message)
+    assert after_first.status == OutboxStatus.QUEUED
+    assert after_first.attempts == 1
+    assert after_first.last_error.startswith("SMTPServerDisconnected")
+    wait = (after_first.next_attempt_at - timezone.now()).total_seconds()
+    assert 55 < wait <= 60
+    assert outbox_deliver(message_id=message.pk) == "skipped"  # not due: no extra attempt
+
+    for wait in (120, 240):
+        make_due(message)
+        with pytest.raises(Retry) as retry:
+            outbox_send.apply(args=(message.pk,))
+        assert retry.value.when == wait
+    make_due(message)
+    outbox_send.apply(args=(message.pk,))
+
+    message = reload(message)
+    assert message.status == OutboxStatus.SENT
+    assert message.attempts == 4
+    assert message.last_error == ""
+    assert FlakyBackend.tries == 4
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_celery_retry_after_the_sweeper_tried_does_not_cut_the_wait_short(notice, smtp):
+    smtp(failures=-1)
+    message = notice()
+    with pytest.raises(Retry):
+        outbox_send.apply(args=(message.pk,))
+    make_due(message)
+    outbox_sweep()  # the sweeper's try came first, and failed: the next wait is 2 minutes
+    assert reload(message).attempts == 2
+
+    outbox_send.apply(args=(message.pk,))  # then the retry Celery held since the first try
+
+    assert reload(message).attempts == 2
+    assert FlakyBackend.tries == 2
+
+
+@pytest.mark.django_db
+def test_waits_between_attempts_grow_exponentially(notice, smtp, settings):
+    smtp(failures=-1)
+    settings.OUTBOX_MAX_ATTEMPTS = 5
+    message = notice()
+    waits = []
+    for _ in range(4):
+        make_due(message)
+        outbox_deliver(message_id=message.pk)
+        waits.append(round((reload(message).next_attempt_at - timezone.now()).total_seconds()))
+    assert waits == [60, 120, 240, 480]
+
+
+@pytest.mark.django_db
+def test_smtp_failing_forever_ends_failed_after_the_bound(notice, smtp, settings, mailoutbox):
+    smtp(failures=-1)
+    settings.OUTBOX_MAX_ATTEMPTS = 4
+    message = notice()
+
+    for _ in range(3):
+        make_due(message)
+        with pytest.raises(Retry):
+            outbox_send.apply(args=(message.pk,))
+    make_due(message)
+    outbox_send.apply(args=(message.pk,))  # the last try: no retry, no exception
+    for _ in range(3):
+        make_due(message)
+        outbox_send.apply(args=(message.pk,))
+        outbox_sweep()
+
+    message = reload(message)
+    assert message.status == OutboxStatus.FAILED
+    assert message.attempts == 4
+    assert message.last_error == "SMTPServerDisconnected: Connection unexpectedly closed"
+    assert FlakyBackend.tries == 4
+    assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_an_error_no_retry_can_fix_fails_at_once_instead_of_looping(notice, smtp, caplog):
+    smtp(backend="flaky_mail.BrokenBackend")
+    message = notice()
+
+    outbox_send.apply(args=(message.pk,))
+
+    message = reload(message)
+    assert message.status == OutboxStatus.FAILED
+    assert message.attempts == 1
+    assert message.last_error.startswith("ValueError: Header values")
+    assert "cannot be sent" in caplog.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "error", [smtplib.SMTPServerDisconnected("gone"), ConnectionRefusedError(111, "refused")]
+)
+def test_connection_errors_are_retried(notice, monkeypatch, error):
+    message = notice()
+
+    def refuse(self):
+        raise error
+
+    monkeypatch.setattr(outbox.EmailMultiAlternatives, "send", refuse)
+    assert outbox_deliver(message_id=message.pk) == "retry"
+    assert reload(message).status == OutboxStatus.QUEUED
+
+
+# --- The sweeper --------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_row_stuck_in_sending_is_put_back_and_sent_by_the_sweeper(notice, settings, mailoutbox):
+    stuck, busy = notice(), notice()
+    long_ago = timezone.now() - timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT + 5)
+    # A worker claimed `stuck` and died; another is sending `busy` right now.
+    OutboxMessage.objects.filter(pk=stuck.pk).update(
+        status=OutboxStatus.SENDING, claimed_at=long_ago, attempts=1
+    )
+    OutboxMessage.objects.filter(pk=busy.pk).update(
+        status=OutboxStatus.SENDING, claimed_at=timezone.now() - timedelta(seconds=30), attempts=1
+    )
+
+    assert outbox_sweep() == 1
+
+    assert reload(stuck).status == OutboxStatus.SENT
+    assert reload(stuck).attempts == 2
+    assert reload(busy).status == OutboxStatus.SENDING
+    assert [sent.to for sent in mailoutbox] == [[stuck.recipient_email]]
+
+
+@pytest.mark.django_db
+def test_the_sweeper_leaves_fresh_rows_to_their_task_then_sends_them(notice, settings, mailoutbox):
+    message = notice()
+
+    outbox_sweep_task.apply()
+    assert reload(message).status == OutboxStatus.QUEUED
+
+    created = timezone.now() - timedelta(seconds=settings.OUTBOX_SWEEP_GRACE + 1)
+    OutboxMessage.objects.filter(pk=message.pk).update(created_at=created)
+    outbox_sweep_task.apply()
+    assert reload(message).status == OutboxStatus.SENT
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_the_sweeper_does_not_send_a_retry_before_its_time(notice, smtp, mailoutbox):
+    smtp(failures=1)
+    message = notice()
+    outbox_deliver(message_id=message.pk)
+
+    assert outbox_sweep() == 0
+    make_due(message)
+    assert outbox_sweep() == 1
+    assert len(mailoutbox) == 1
+
+
+@pytest.fixture
+def unreachable_broker(celery_conf):
+    """Celery publishing for real (not eagerly) to a Redis nobody listens to."""
+
+    def forget_connections():
+        # The app keeps its connection and producer pools for the broker it first used.
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
+    forget_connections()
+    celery_conf(task_always_eager=False, broker_url="redis://127.0.0.1:1/0")
+    yield
+    forget_connections()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_broker_down_a_registration_succeeds_and_the_sweeper_sends_later(
+    unreachable_broker, settings, caplog
+):
+    from event_factories import EventFactory
+    from member_factories import PersonFactory
+
+    from consortium.events.enums import RegistrationStatus
+    from consortium.events.services import registration_create
+
+    restore_reference_data()
+    mail.outbox = []
+    event = EventFactory()
+    person = PersonFactory()
+
+    started = time.monotonic()
+    registration = registration_create(event=event, person=person)
+    elapsed = time.monotonic() - started
+
+    assert elapsed < 5, f"the registration waited {elapsed:.1f} s for the broker"
+    assert registration.status == RegistrationStatus.CONFIRMED
+    message = OutboxMessage.objects.get(recipient=person.user)
+    assert message.status == OutboxStatus.QUEUED
+    assert message.attempts == 0
+    assert "left for the sweeper" in caplog.text
+    assert mail.outbox == []
+
+    assert outbox_sweep() == 0  # still within the grace left to the (lost) task
+    created = timezone.now() - timedelta(seconds=settings.OUTBOX_SWEEP_GRACE + 1)
+    OutboxMessage.objects.filter(pk=message.pk).update(created_at=created)
+    assert outbox_sweep() == 1
+    assert reload(message).status == OutboxStatus.SENT
+    assert [sent.to for sent in mail.outbox] == [[person.user.email]]
+
+
+# --- Attachments, retry by hand, personal data ---------------------------------------------
+
+
+@pytest.mark.django_db
+def test_text_and_binary_attachments_arrive_intact(notice, mailoutbox):
+    ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nSUMMARY:Éveil – atelier\r\nEND:VCALENDAR\r\n"
+    pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)) + b"\n%%EOF\n"
+    message = notice(
+        attachments=[
+            attachment(filename="rencontre.ics", content=ics, mimetype="text/calendar"),
+            attachment(filename="attestation.pdf", content=pdf, mimetype="application/pdf"),
+        ]
+    )
+
+    outbox_deliver(message_id=message.pk)
+
+    sent = mailoutbox[0]
+    assert [(a.filename, a.mimetype) for a in sent.attachments] == [
+        ("rencontre.ics", "text/calendar"),
+        ("attestation.pdf", "application/pdf"),
+    ]
+    # Through the wire format, as a mail client reads it.
+    parsed = email.message_from_bytes(sent.message().as_bytes())
+    parts = {part.get_filename(): part for part in parsed.walk() if part.get_filename()}
+    assert parts["attestation.pdf"].get_payload(decode=True) == pdf
+    ics_part = parts["rencontre.ics"]
+    received = ics_part.get_payload(decode=True).decode(ics_part.get_content_charset())
+    assert received.splitlines() == ics.splitlines()  # SMTP carries lines, ends them in CRLF
+    assert sent.attachments[0].content == ics
+
+
+@pytest.mark.django_db
+def test_outbox_retry_gives_failed_messages_a_new_series(
+    notice, django_capture_on_commit_callbacks, mailoutbox
+):
+    failed, also_failed, sent = notice(), notice(), notice()
+    OutboxMessage.objects.filter(pk__in=[failed.pk, also_failed.pk]).update(
+        status=OutboxStatus.FAILED, attempts=6, last_error="SMTPServerDisconnected: gone"
+    )
+    outbox_deliver(message_id=sent.pk)
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox_retry(messages=OutboxMessage.objects.all()) == 2
+
+    assert {m.to[0] for m in mailoutbox} == {failed.recipient_email, also_failed.recipient_email}
+    for message in (failed, also_failed):
+        message = reload(message)
+        assert message.status == OutboxStatus.SENT
+        assert message.attempts == 1
+    assert reload(sent).attempts == 1  # not sent again
+
+
+@pytest.mark.django_db
+def test_a_persons_emails_are_exported_and_erased_with_their_account(notice):
+    user, other = UserFactory(), UserFactory()
+    mine = notice(user, kind="mine")
+    theirs = notice(other, kind="theirs", target=user)
+
+    rule = rule_for(OutboxMessage)
+    assert rule is not None
+    assert rule.erasure == "delete"
+    exported = export_for(user=user)["core.outboxmessage"]
+    assert [row["kind"] for row in exported] == ["mine"]
+    assert exported[0]["subject"] == mine.subject
+
+    erase_account(user=user)
+    assert not OutboxMessage.objects.filter(pk=mine.pk).exists()
+    assert OutboxMessage.objects.filter(pk=theirs.pk).exists()
