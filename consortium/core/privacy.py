@@ -71,6 +71,7 @@ def _end_sessions(user) -> None:
 
 def register_core_rules() -> None:
     from allauth.account.models import EmailAddress
+    from django.contrib.admin.models import LogEntry
 
     from .models import AuditLogEntry, OutboxMessage
 
@@ -84,6 +85,10 @@ def register_core_rules() -> None:
         )
     )
     register(PersonalData(EmailAddress, "user", ("email", "verified", "primary"), "cascade"))
+    # The admin's own history of what this (staff) account changed.
+    register(
+        PersonalData(LogEntry, "user", ("action_time", "object_repr", "change_message"), "cascade")
+    )
     # E-mails sent to the person (their copy is in their mailbox).
     register(
         PersonalData(
