@@ -4,12 +4,15 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from event_factories import EventFactory, RegistrationFactory, in_days
 from factories import UserFactory
 
 from consortium.core.enums import OutboxStatus
 from consortium.core.models import AuditLogEntry, OutboxMessage
 from consortium.core.outbox import outbox_deliver, outbox_enqueue, outbox_purge
+from consortium.core.privacy import inactive_accounts_erase
 from consortium.core.services import audit_log_purge, audit_log_record
+from consortium.events.services import registrations_anonymise_old
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +57,30 @@ def test_a_refused_recipient_fails_at_once_without_retries(settings):
     assert message.status == OutboxStatus.FAILED
     assert message.attempts == 1
     assert "SMTPRecipientsRefused" in message.last_error
+
+
+def test_accounts_unused_for_three_years_are_erased_staff_kept(settings):
+    long_ago = timezone.now() - timedelta(days=settings.INACTIVE_ACCOUNT_RETENTION_DAYS + 1)
+    idle, never, active = UserFactory(), UserFactory(), UserFactory()
+    staff = UserFactory(is_staff=True)
+    User = type(idle)
+    User.objects.filter(pk__in=[idle.pk, staff.pk]).update(last_login=long_ago)
+    User.objects.filter(pk=never.pk).update(last_login=None, date_joined=long_ago)
+    User.objects.filter(pk=active.pk).update(last_login=timezone.now())
+    assert inactive_accounts_erase() == 2
+    assert set(User.objects.values_list("pk", flat=True)) == {active.pk, staff.pk}
+
+
+def test_registrations_of_events_over_for_three_years_lose_their_person(settings):
+    days = settings.ATTENDANCE_RETENTION_DAYS + 10
+    old = RegistrationFactory(
+        event=EventFactory(sessions=[(in_days(-days, 9, 0), in_days(-days, 12, 0))])
+    )
+    recent = RegistrationFactory(
+        event=EventFactory(sessions=[(in_days(-30, 9, 0), in_days(-30, 12, 0))])
+    )
+    assert registrations_anonymise_old() == 1
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.person is None
+    assert recent.person is not None

@@ -9,6 +9,8 @@ sends it again; the stable Message-ID lets mail systems recognise the copy.
   (kind, target, address) triple is unique, so queueing the same reminder twice is a no-op.
   After the commit, a Celery task is asked to send it; if the broker is down, nothing
   fails: the row waits for the sweeper.
+- `outbox_enqueue_message` queues a message already built (django-allauth's e-mails, by
+  consortium.core.accounts.AccountAdapter) the same way.
 - `outbox_deliver` claims the row with a compare-and-set update (queued → sending), so two
   workers never send the same row; it marks it sent, or schedules a retry with exponential
   backoff on SMTP and connection errors, and marks it failed after OUTBOX_MAX_ATTEMPTS
@@ -21,13 +23,15 @@ import base64
 import logging
 import smtplib
 from datetime import timedelta
+from email.mime.base import MIMEBase
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import strip_tags
 
 from .emails import render_email
 from .enums import OutboxStatus
@@ -80,6 +84,64 @@ def outbox_enqueue(
         headers=headers or {},
         attachments=attachments or [],
     )
+    return _store(message)
+
+
+def outbox_enqueue_message(
+    *,
+    message: EmailMessage,
+    kind: str,
+    template: str = "",
+    recipient: User | None = None,
+    target: models.Model | None = None,
+) -> OutboxMessage | None:
+    """Queue an e-mail already built elsewhere (django-allauth's, say), sent after commit.
+
+    Its subject, text body, HTML alternative (or HTML body: its text part is then the
+    HTML without tags), extra headers, Reply-To and attachments are stored; the sender is the portal's (DEFAULT_FROM_EMAIL), as for every outbox message. It must
+    have exactly one address in `to` (no cc, bcc). Returns None when a message of this
+    `kind` about this `target` was already queued for this address. The language recorded
+    is the active one: the message was rendered in it. `template` (by default `kind`)
+    records what it was rendered from.
+    """
+    if len(message.to) != 1 or message.cc or message.bcc:
+        raise ValueError("the outbox sends a message to exactly one address")
+    alternatives = getattr(message, "alternatives", [])
+    html = next((content for content, mimetype in alternatives if mimetype == "text/html"), "")
+    text = str(message.body)
+    if message.content_subtype == "html":
+        html, text = text, strip_tags(text)
+    headers = {str(key): str(value) for key, value in message.extra_headers.items()}
+    if message.reply_to:
+        headers.setdefault("Reply-To", ", ".join(message.reply_to))
+    row = OutboxMessage(
+        kind=kind,
+        template=template or kind,
+        target=target_key(target),
+        recipient=recipient,
+        recipient_email=message.to[0],
+        language=(translation.get_language() or settings.LANGUAGE_CODE)[:8],
+        subject=str(message.subject)[:250],
+        body_text=text,
+        body_html=str(html),
+        headers=headers,
+        attachments=[_stored_attachment(item) for item in message.attachments],
+    )
+    return _store(row)
+
+
+def _stored_attachment(item) -> dict:
+    """An attachment of an EmailMessage (a (filename, content, mimetype) triple) as stored."""
+    if isinstance(item, MIMEBase):
+        raise TypeError("the outbox cannot store a MIME attachment: pass its content")
+    filename, content, mimetype = item
+    return attachment(
+        filename=filename or "", content=content, mimetype=mimetype or "application/octet-stream"
+    )
+
+
+def _store(message: OutboxMessage) -> OutboxMessage | None:
+    """Save the row (None if its (kind, target, address) is taken); deliver after commit."""
     try:
         with transaction.atomic():
             message.save()

@@ -6,11 +6,14 @@ to a user (directly or through a profile). The member area uses `export_for` and
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Literal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 Erasure = Literal["delete", "anonymise", "cascade"]
@@ -60,6 +63,23 @@ def erase_account(*, user) -> None:
             _rows(rule, user).delete()
     _end_sessions(user)
     get_user_model().objects.filter(pk=user.pk).delete()
+
+
+def inactive_accounts_erase(*, now=None) -> int:
+    """Erase the accounts unused for the retention period (privacy page: three years).
+
+    Staff accounts are left to the Département, which manages its own staff.
+    """
+    limit = (now or timezone.now()) - timedelta(days=settings.INACTIVE_ACCOUNT_RETENTION_DAYS)
+    inactive = (
+        get_user_model()
+        .objects.filter(is_staff=False, is_superuser=False)
+        .filter(Q(last_login__lt=limit) | Q(last_login__isnull=True, date_joined__lt=limit))
+    )
+    users = list(inactive)
+    for user in users:
+        erase_account(user=user)
+    return len(users)
 
 
 def _end_sessions(user) -> None:

@@ -4,6 +4,7 @@ from celery import shared_task
 
 from .models import OutboxMessage
 from .outbox import backoff, outbox_deliver, outbox_purge, outbox_sweep
+from .privacy import inactive_accounts_erase
 from .services import audit_log_purge, heartbeat_record
 
 
@@ -35,6 +36,7 @@ def outbox_sweep_task() -> None:
 
 @shared_task(ignore_result=True)
 def purge_expired_records() -> None:
-    """Apply the retention periods of the privacy page to e-mails and the audit log (daily)."""
+    """Apply the retention periods of the privacy page: e-mails, audit log, accounts (daily)."""
     outbox_purge()
     audit_log_purge()
+    inactive_accounts_erase()

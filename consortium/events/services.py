@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
@@ -423,3 +424,15 @@ def calendar_feed_regenerate(*, person: Person) -> CalendarFeed:
     feed.token = CalendarFeed._meta.get_field("token").get_default()
     feed.save(update_fields=["token"])
     return feed
+
+
+def registrations_anonymise_old(*, now=None) -> int:
+    """Detach people from registrations of events over for the retention period.
+
+    The rows stay (with the organisation's name and the presences) for the counts.
+    """
+    limit = (now or timezone.now()) - timedelta(days=settings.ATTENDANCE_RETENTION_DAYS)
+    old_events = Event.objects.with_dates().filter(last_end__lt=limit).values("pk")
+    return Registration.objects.filter(event__in=old_events, person__isnull=False).update(
+        person=None
+    )

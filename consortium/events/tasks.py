@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import certificates_sweep, reminders_sweep
+from .services import certificates_sweep, registrations_anonymise_old, reminders_sweep
 
 
 @shared_task(ignore_result=True)
@@ -15,3 +15,9 @@ def send_due_reminders() -> int:
 def send_due_certificates() -> int:
     """E-mail attendance certificates of trainings that just ended (hourly)."""
     return certificates_sweep()
+
+
+@shared_task(ignore_result=True)
+def anonymise_old_registrations() -> int:
+    """Apply the retention period of attendance records (daily)."""
+    return registrations_anonymise_old()

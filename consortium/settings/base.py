@@ -236,6 +236,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consortium.events.tasks.send_due_reminders",
         "schedule": REMINDER_SWEEP_SECONDS or crontab(minute=5),
     },
+    "old-registrations": {
+        "task": "consortium.events.tasks.anonymise_old_registrations",
+        "schedule": crontab(hour=3, minute=47),
+    },
     "training-certificates": {
         "task": "consortium.events.tasks.send_due_certificates",
         "schedule": crontab(minute=35),
@@ -245,6 +249,8 @@ WORKER_HEARTBEAT_MAX_AGE = 900  # seconds after which /healthz reports the worke
 # Retention periods stated on /donnees-personnelles/.
 OUTBOX_RETENTION_DAYS = 365
 AUDIT_LOG_RETENTION_DAYS = 365
+INACTIVE_ACCOUNT_RETENTION_DAYS = 3 * 365
+ATTENDANCE_RETENTION_DAYS = 3 * 365  # then registrations and presences are anonymised
 # The e-mail outbox (consortium/core/outbox.py).
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
 OUTBOX_RETRY_BASE_SECONDS = 60  # then 2, 4, 8… minutes
