@@ -1,15 +1,19 @@
 """Account journeys through django-allauth, as a visitor lives them, e-mails included."""
 
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.test import Client
+from django.utils import timezone
 from factories import PASSWORD, UserFactory
+from flaky_mail import FlakyBackend
 
-from consortium.core.enums import AuditAction
-from consortium.core.models import AuditLogEntry, User
+from consortium.core.enums import AuditAction, OutboxStatus
+from consortium.core.models import AuditLogEntry, OutboxMessage, User
+from consortium.core.outbox import outbox_sweep
 
 NEW_PASSWORD = "un-nouveau-mot-de-passe-95"
 CONFIRM_LINK = re.compile(r"https?://[^\s\"'<>]+/accounts/confirm-email/[-:\w]+/")
@@ -48,9 +52,20 @@ def logged_in_user_id(client) -> int | None:
 
 
 @pytest.fixture
-def signed_up(client, db, mailoutbox):
+def committed(django_capture_on_commit_callbacks):
+    """`with committed():` runs what waits for the commit (the e-mails) at the block's end.
+
+    allauth's e-mails go through the outbox, which sends them after the commit; in these
+    tests the transaction never commits, so the block runs those callbacks itself.
+    """
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def signed_up(client, db, mailoutbox, committed):
     """A visitor who just signed up: their account, and the path of their confirmation link."""
-    response = signup(client, "camille@exemple.fr")
+    with committed():
+        response = signup(client, "camille@exemple.fr")
     assert response.status_code == 302
     assert response["Location"] == "/accounts/confirm-email/"
     assert len(mailoutbox) == 1
@@ -103,17 +118,19 @@ def test_login_before_confirmation_is_refused(signed_up):
     assert logged_in_user_id(browser) is None
 
 
-def test_short_password_is_refused_in_french(client, db, mailoutbox):
-    response = signup(client, "court@exemple.fr", password="court-2026")
+def test_short_password_is_refused_in_french(client, db, mailoutbox, committed):
+    with committed():
+        response = signup(client, "court@exemple.fr", password="court-2026")
     assert response.status_code == 200
     assert "au minimum 12 caractères" in response.content.decode()
     assert not User.objects.exists()
     assert mailoutbox == []
 
 
-def test_password_reset_journey(client, db, mailoutbox):
+def test_password_reset_journey(client, db, mailoutbox, committed):
     user = UserFactory()
-    response = client.post("/accounts/password/reset/", {"email": user.email})
+    with committed():
+        response = client.post("/accounts/password/reset/", {"email": user.email})
     assert response.status_code == 302
     assert response["Location"] == "/accounts/password/reset/done/"
     assert len(mailoutbox) == 1
@@ -135,10 +152,11 @@ def test_password_reset_journey(client, db, mailoutbox):
     assert logged_in_user_id(browser) == user.pk
 
 
-def test_signup_with_a_taken_address_looks_like_a_new_signup(db, mailoutbox):
+def test_signup_with_a_taken_address_looks_like_a_new_signup(db, mailoutbox, committed):
     existing = UserFactory()
-    fresh = signup(Client(), "inconnue@exemple.fr")
-    taken = signup(Client(), existing.email)
+    with committed():
+        fresh = signup(Client(), "inconnue@exemple.fr")
+        taken = signup(Client(), existing.email)
     assert (taken.status_code, taken["Location"]) == (fresh.status_code, fresh["Location"])
 
     assert User.objects.filter(email__iexact=existing.email).count() == 1
@@ -151,10 +169,11 @@ def test_signup_with_a_taken_address_looks_like_a_new_signup(db, mailoutbox):
     assert_french(to_existing[0].body)
 
 
-def test_password_reset_for_an_unknown_address_looks_the_same(client, db, mailoutbox):
+def test_password_reset_for_an_unknown_address_looks_the_same(client, db, mailoutbox, committed):
     known = UserFactory()
-    for_known = client.post("/accounts/password/reset/", {"email": known.email})
-    for_unknown = Client().post("/accounts/password/reset/", {"email": "personne@exemple.fr"})
+    with committed():
+        for_known = client.post("/accounts/password/reset/", {"email": known.email})
+        for_unknown = Client().post("/accounts/password/reset/", {"email": "personne@exemple.fr"})
     assert (for_unknown.status_code, for_unknown["Location"]) == (
         for_known.status_code,
         for_known["Location"],
@@ -163,10 +182,13 @@ def test_password_reset_for_an_unknown_address_looks_the_same(client, db, mailou
     assert all(not RESET_LINK.search(m.body) for m in to_unknown)
 
 
-def test_email_change_is_confirmed_by_the_new_address(partner_client, partner, mailoutbox):
-    response = partner_client.post(
-        "/accounts/email/", {"email": "nouvelle.adresse@exemple.fr", "action_add": ""}
-    )
+def test_email_change_is_confirmed_by_the_new_address(
+    partner_client, partner, mailoutbox, committed
+):
+    with committed():
+        response = partner_client.post(
+            "/accounts/email/", {"email": "nouvelle.adresse@exemple.fr", "action_add": ""}
+        )
     assert response.status_code == 302
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
@@ -206,3 +228,72 @@ def test_signup_and_confirmation_are_in_the_audit_log(signed_up, client):
         assert entry.target_repr == f"utilisateur #{user.pk}"
         stored = f"{entry.target_repr} {entry.message} {entry.data}"
         assert "@" not in stored, "the audit log must not store e-mail addresses"
+
+
+# --- allauth's e-mails go through the outbox -----------------------------------------------
+
+
+def test_signup_succeeds_with_the_mail_server_down_and_the_email_follows(
+    client, db, settings, mailoutbox, committed
+):
+    FlakyBackend.reset()
+    settings.MAILERS = {
+        "default": {"BACKEND": "flaky_mail.FlakyBackend", "OPTIONS": {"failures": -1}}
+    }
+    with committed():
+        response = signup(client, "camille@exemple.fr")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/confirm-email/"
+    user = User.objects.get(email="camille@exemple.fr")
+    assert mailoutbox == []
+    assert FlakyBackend.tries == 1  # tried after the commit, and refused
+    row = OutboxMessage.objects.get()
+    assert (row.recipient, row.recipient_email) == (user, "camille@exemple.fr")
+    assert row.template == "account/email/email_confirmation_signup"
+    assert (row.status, row.attempts) == (OutboxStatus.QUEUED, 1)
+    assert "SMTPServerDisconnected" in row.last_error
+
+    # The server is back; the sweeper sends the message once its retry is due.
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    OutboxMessage.objects.update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    assert outbox_sweep() == 1
+    assert outbox_sweep() == 0  # sent once
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (OutboxStatus.SENT, 2)
+    [message] = mailoutbox
+    assert message.to == ["camille@exemple.fr"]
+    assert_french(message.subject)
+    path = link_path(CONFIRM_LINK, message.body)
+    assert client.post(path).status_code == 302
+    assert EmailAddress.objects.get(user=user).verified
+
+
+def test_password_reset_email_is_an_outbox_message(client, db, mailoutbox, committed):
+    user = UserFactory()
+    with committed():
+        client.post("/accounts/password/reset/", {"email": user.email.upper()})
+    row = OutboxMessage.objects.get()
+    assert row.recipient == user  # found whatever the case of the address typed
+    assert row.template == "account/email/password_reset_key"
+    assert row.kind.startswith("account:account/email/password_reset_key:")
+    assert row.status == OutboxStatus.SENT
+    assert_french(row.subject)
+    assert RESET_LINK.search(row.body_text)
+    assert RESET_LINK.search(row.body_html)
+    [message] = mailoutbox
+    assert message.subject == row.subject
+    assert message.body == row.body_text
+    assert message.alternatives[0] == (row.body_html, "text/html")
+    assert "Message-ID" in message.extra_headers
+
+
+def test_each_account_email_is_its_own_outbox_message(client, db, mailoutbox, committed):
+    user = UserFactory()
+    with committed():
+        client.post("/accounts/password/reset/", {"email": user.email})
+        Client().post("/accounts/password/reset/", {"email": user.email})
+        Client().post("/accounts/password/reset/", {"email": "personne@exemple.fr"})
+    rows = OutboxMessage.objects.order_by("pk")
+    assert [row.recipient for row in rows] == [user, user, None]  # an unknown address
+    assert len({row.kind for row in rows}) == 3
+    assert len(mailoutbox) == 3

@@ -98,10 +98,11 @@ def outbox_enqueue_message(
     """Queue an e-mail already built elsewhere (django-allauth's, say), sent after commit.
 
     Its subject, text body, HTML alternative (or HTML body: its text part is then the
-    HTML without tags), extra headers, Reply-To and attachments are stored; the sender is the portal's (DEFAULT_FROM_EMAIL), as for every outbox message. It must
-    have exactly one address in `to` (no cc, bcc). Returns None when a message of this
-    `kind` about this `target` was already queued for this address. The language recorded
-    is the active one: the message was rendered in it. `template` (by default `kind`)
+    HTML without tags), extra headers, Reply-To and attachments are stored; the sender
+    is the portal's (DEFAULT_FROM_EMAIL), as for every outbox message. It must have
+    exactly one address in `to` (no cc, bcc). Returns None when a message of this `kind`
+    about this `target` was already queued for this address. The language recorded is
+    the active one: the message was rendered in it. `template` (by default `kind`)
     records what it was rendered from.
     """
     if len(message.to) != 1 or message.cc or message.bcc:

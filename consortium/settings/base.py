@@ -127,6 +127,8 @@ LOGIN_REDIRECT_URL = "members:space"
 LOGOUT_REDIRECT_URL = "pages:home"
 
 # django-allauth: login by e-mail, verified addresses, no account enumeration.
+# Its e-mails go through the outbox, like every e-mail of the portal.
+ACCOUNT_ADAPTER = "consortium.core.accounts.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

@@ -107,10 +107,11 @@ def messages_of(response) -> list[str]:
 
 def test_signup_to_membership_journey(client, coordinator, mailoutbox, committed):
     # Sign up, confirm the address (POST), arrive in the member area.
-    response = client.post(
-        "/accounts/signup/",
-        {"email": "camille@exemple.fr", "password1": PASSWORD, "password2": PASSWORD},
-    )
+    with committed():
+        response = client.post(
+            "/accounts/signup/",
+            {"email": "camille@exemple.fr", "password1": PASSWORD, "password2": PASSWORD},
+        )
     assert response.status_code == 302
     confirm_path = urlsplit(CONFIRM_LINK.search(mailoutbox[0].body).group(0)).path
     assert client.post(confirm_path).status_code == 302
