@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from consortium.core.models import ScopedQuerySet
+from consortium.core.query import subquery_count
 from consortium.members.access import is_member, sees_everything
 
 from .enums import EventStatus, RegistrationStatus, Visibility
@@ -20,14 +21,7 @@ def _sessions_of_row():
 def _registrations_counted(status: str):
     from .models import Registration
 
-    counted = (
-        Registration.objects.filter(event=OuterRef("pk"), status=status)
-        .order_by()
-        .values("event")
-        .annotate(total=Count("pk"))
-        .values("total")
-    )
-    return Coalesce(Subquery(counted), 0)
+    return subquery_count(Registration.objects.filter(status=status), link="event")
 
 
 class EventQuerySet(ScopedQuerySet):

@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 
 from consortium.core.enums import Role
 from consortium.core.models import ScopedQuerySet
+from consortium.core.query import subquery_count
 
 from .access import is_member, person_of, sees_everything
 from .enums import (
@@ -208,15 +209,14 @@ class GroupQuerySet(ScopedQuerySet):
         )
 
     def with_counts(self):
+        """Annotate member_count and open_action_count (a subquery each)."""
+        memberships = apps.get_model("members", "GroupMembership").objects
+        actions = apps.get_model("members", "Action").objects
         return self.annotate(
-            member_count=Count(
-                "memberships",
-                filter=Q(memberships__status=GroupMembershipStatus.MEMBER),
-                distinct=True,
+            member_count=subquery_count(
+                memberships.filter(status=GroupMembershipStatus.MEMBER), link="group"
             ),
-            open_action_count=Count(
-                "actions", filter=Q(actions__status__in=["todo", "in_progress"]), distinct=True
-            ),
+            open_action_count=subquery_count(actions.open(), link="group"),
         )
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from consortium.core.pdf import pdf_response
@@ -360,7 +361,7 @@ def registrations_csv(request, slug):
 
 def _csv_header(sessions) -> list[str]:
     header = [
-        _("Nom"),
+        pgettext("nom complet d'une personne", "Nom"),
         _("Structure"),
         _("E-mail"),
         _("État"),
