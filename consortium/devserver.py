@@ -56,7 +56,8 @@ def stop(children: list[subprocess.Popen]) -> None:
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "consortium.settings.local")
     check_pdf_libraries()
-    for folder in ("var/mail", "var/celery/queue", "var/celery/processed", "var/media"):
+    # The Celery app makes its queue folders itself (consortium/celery.py).
+    for folder in ("var/mail", "var/media"):
         (BASE_DIR / folder).mkdir(parents=True, exist_ok=True)
     manage("migrate", "--noinput")
     manage("seed_demo")

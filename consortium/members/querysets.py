@@ -14,6 +14,7 @@ from consortium.core.query import subquery_count
 
 from .access import is_member, person_of, sees_everything
 from .enums import (
+    ActionStatus,
     AffiliationStatus,
     GroupMembershipStatus,
     NeedStatus,
@@ -222,7 +223,7 @@ class GroupQuerySet(ScopedQuerySet):
 
 class ActionQuerySet(models.QuerySet):
     def open(self):
-        return self.filter(status__in=["todo", "in_progress"])
+        return self.filter(status__in=[ActionStatus.TODO, ActionStatus.IN_PROGRESS])
 
 
 class NeedQuerySet(ScopedQuerySet):
