@@ -33,6 +33,15 @@ PAGES = [
     ("agenda, member", "/agenda/", "member"),
     ("events (coordination)", "/coordination/rencontres/", "coordinator"),
     ("my registrations", "/agenda/mes-inscriptions/", "member"),
+    ("good practices", "/bonnes-pratiques/", "public"),
+    ("good practices, facets", "/bonnes-pratiques/?age=3&sector=petite_enfance", "public"),
+    ("resources", "/ressources/", "public"),
+    ("funding watch", "/financements/", "member"),
+    ("funding, matching mine", "/financements/?pour_moi=1", "member"),
+    ("projects", "/projets/", "member"),
+    ("dossiers (coordination)", "/dossiers/", "coordinator"),
+    ("dossier board", "/dossiers/tableau/", "coordinator"),
+    ("search", "/recherche/?q=musique", "member"),
 ]
 
 

@@ -4,11 +4,28 @@ The table below is the access policy. A new route without a row fails
 `test_every_route_has_a_row`, so nobody adds a page without deciding who sees it.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import importlib
+import pkgutil
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from access import (
+    ADMIN_LOGIN,
+    HOME,
+    LOGIN,
+    ROLES,
+    SPACE,
+    Expect,
+    Redirect,
+    Row,
+    admin,
+    admin_model,
+    coordination_only,
+    everyone,
+    network,
+    post_only,
+    signed_in,
+)
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
@@ -54,142 +71,6 @@ from consortium.members.models import (
     OrganizationType,
     Theme,
 )
-
-# newcomer: signed up and confirmed, no profile yet; pending: asked to join, not yet
-# validated; member and referent: of the sample organisation; other_member: of another one.
-ROLES = (
-    "anonymous",
-    "newcomer",
-    "pending",
-    "member",
-    "referent",
-    "other_member",
-    "observer",
-    "coordinator",
-)
-
-
-@dataclass(frozen=True)
-class Redirect:
-    """A 302 to `path`; `with_next`: the query carries ?next=<the requested path>."""
-
-    path: str
-    with_next: bool = False
-
-
-LOGIN = Redirect("/accounts/login/", with_next=True)
-ADMIN_LOGIN = Redirect("/admin/login/", with_next=True)
-HOME = Redirect("/")
-SPACE = Redirect("/espace/")
-
-Expect = int | Redirect
-
-
-@dataclass(frozen=True)
-class Row:
-    anonymous: Expect
-    newcomer: Expect
-    observer: Expect
-    coordinator: Expect
-    # Builds the URL kwargs from the sample objects (see `samples`).
-    kwargs: Callable[[dict], dict] | None = None
-    # The network's roles; None: as the newcomer (pages outside the network).
-    pending: Expect | None = None
-    member: Expect | None = None
-    referent: Expect | None = None
-    other_member: Expect | None = None
-
-    def expected(self, role: str) -> Expect:
-        value = getattr(self, role)
-        return self.newcomer if value is None else value
-
-
-def network(
-    *,
-    anonymous: Expect = LOGIN,
-    newcomer: Expect = SPACE,
-    pending: Expect = SPACE,
-    member: Expect = 200,
-    referent: Expect | None = None,
-    other_member: Expect | None = None,
-    observer: Expect = 200,
-    coordinator: Expect = 200,
-    kwargs=None,
-) -> Row:
-    """A page of the network: members only; pending partners are sent to their status page."""
-    return Row(
-        anonymous,
-        newcomer,
-        observer,
-        coordinator,
-        kwargs,
-        pending=pending,
-        member=member,
-        referent=member if referent is None else referent,
-        other_member=member if other_member is None else other_member,
-    )
-
-
-def coordination_only(*, others: Expect = 404, coordinator: Expect = 200, kwargs=None) -> Row:
-    """Coordination pages: 404 for every other signed-in role (their existence is not told)."""
-    return network(
-        newcomer=others,
-        pending=others,
-        member=others,
-        observer=others,
-        coordinator=coordinator,
-        kwargs=kwargs,
-    )
-
-
-def post_only(*, others: Expect = 405, kwargs=None, **roles: Expect) -> Row:
-    """A form target: a GET changes nothing (405). Login first; outside the network, the
-    status page first."""
-    expectations = dict.fromkeys(ROLES[1:], others) | {"newcomer": SPACE, "pending": SPACE}
-    expectations |= roles
-    return network(kwargs=kwargs, **expectations)
-
-
-def everyone(expect: Expect, kwargs=None) -> Row:
-    return Row(expect, expect, expect, expect, kwargs)
-
-
-def signed_in(expect: Expect, *, anonymous: Expect = LOGIN, kwargs=None) -> Row:
-    return Row(anonymous, expect, expect, expect, kwargs)
-
-
-def admin(coordinator: Expect, *, anonymous: Expect = ADMIN_LOGIN, kwargs=None) -> Row:
-    """Admin pages: non-staff users are sent to the admin login page like anonymous ones."""
-    return Row(anonymous, ADMIN_LOGIN, ADMIN_LOGIN, coordinator, kwargs)
-
-
-def admin_model(
-    prefix: str,
-    *,
-    add: int = 200,
-    change: int = 200,
-    delete: int = 200,
-    history: int = 200,
-    changelist: int = 200,
-) -> dict[str, Row]:
-    """The five admin routes of one registered model, for the coordinator's permissions.
-
-    Anonymous visitors meet LoginRequiredMiddleware first (ModelAdmin views are not marked
-    login_not_required, unlike the admin site's own views), hence the site's login page.
-    """
-    by_id = _kwargs_for(prefix)
-    return {
-        f"admin:{prefix}_changelist": admin(changelist, anonymous=LOGIN),
-        f"admin:{prefix}_add": admin(add, anonymous=LOGIN),
-        f"admin:{prefix}_change": admin(change, anonymous=LOGIN, kwargs=by_id),
-        f"admin:{prefix}_delete": admin(delete, anonymous=LOGIN, kwargs=by_id),
-        f"admin:{prefix}_history": admin(history, anonymous=LOGIN, kwargs=by_id),
-    }
-
-
-def _kwargs_for(prefix: str):
-    return lambda samples: {"object_id": samples[prefix].pk}
-
 
 MEMBERS_ADMIN = [
     f"members_{name}"
@@ -425,6 +306,23 @@ ROUTES: dict[str, Row] = {
     },
 }
 
+
+def _area_modules():
+    """The modules of tests/access_rows/, each with ROUTES and samples(base)."""
+    import access_rows
+
+    return [
+        importlib.import_module(f"access_rows.{info.name}")
+        for info in pkgutil.iter_modules(access_rows.__path__)
+    ]
+
+
+AREAS = _area_modules()
+for _area in AREAS:
+    _overlap = ROUTES.keys() & _area.ROUTES.keys()
+    assert not _overlap, f"rows declared twice: {sorted(_overlap)}"
+    ROUTES.update(_area.ROUTES)
+
 # Named routes deliberately left out of the table, with the reason. Keep this short.
 EXCLUDED: dict[str, str] = {}
 
@@ -462,7 +360,7 @@ def samples(db):
     pending = EmailAddress.objects.create(user=someone, email="nouvelle@exemple.fr")
     entry = audit_log_record(actor=None, action=AuditAction.ROLE_GRANTED, target=someone)
     network = _network_samples()
-    return {
+    base = {
         **network,
         **_event_samples(network["member"]),
         "core_user": someone,
@@ -488,6 +386,9 @@ def samples(db):
             "object_id": someone.pk,
         },
     }
+    for area in AREAS:
+        base |= area.samples(base)
+    return base
 
 
 def _network_samples() -> dict:

@@ -46,6 +46,14 @@ class OrganizationQuerySet(ScopedQuerySet):
     def listed_publicly(self):
         return self.active().filter(listed_publicly=True)
 
+    def acted_for_by(self, person):
+        """The active organisations `person` is actively affiliated with (none for None)."""
+        if person is None:
+            return self.none()
+        return self.active().filter(
+            affiliations__person=person, affiliations__status=AffiliationStatus.ACTIVE
+        )
+
     def of_person(self, person):
         return self.filter(affiliations__person=person).exclude(
             affiliations__status__in=[AffiliationStatus.REFUSED, AffiliationStatus.LEFT]

@@ -14,6 +14,8 @@ from ._mail import mailers_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
+# Runtime files (SQLite test database, mail files, Celery queue): absent from a fresh clone.
+VAR_DIR.mkdir(exist_ok=True)
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -40,6 +42,7 @@ INSTALLED_APPS = [
     "consortium.pages",
     "consortium.members",
     "consortium.events",
+    "consortium.projects",
 ]
 
 MIDDLEWARE = [
@@ -243,6 +246,20 @@ CELERY_BEAT_SCHEDULE = {
     "training-certificates": {
         "task": "consortium.events.tasks.send_due_certificates",
         "schedule": crontab(minute=35),
+    },
+    # The watch: the matched digest on Monday morning, deadline alerts (J-14, J-3) and
+    # dossier key dates (J-7) every morning; each e-mail is queued once (outbox keys).
+    "weekly-digest": {
+        "task": "projects.send_weekly_digest",
+        "schedule": crontab(day_of_week="mon", hour=8, minute=0),
+    },
+    "opportunity-deadline-alerts": {
+        "task": "projects.send_deadline_alerts",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    "dossier-reminders": {
+        "task": "projects.send_dossier_reminders",
+        "schedule": crontab(hour=7, minute=45),
     },
 }
 WORKER_HEARTBEAT_MAX_AGE = 900  # seconds after which /healthz reports the worker as late

@@ -1,0 +1,93 @@
+"""Fixed vocabularies of the projects app: kinds, statuses, and the audit actions."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OpportunityKind(models.TextChoices):
+    CALL_FOR_PROJECTS = "appel_a_projets", _("Appel à projets")
+    SUBSIDY = "subvention", _("Subvention")
+    PATRONAGE = "mecenat", _("Mécénat / fondation")
+    PRIZE = "prix", _("Prix")
+    RESIDENCY = "residence", _("Résidence")
+    OTHER = "autre", _("Autre")
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    PUBLISHED = "published", _("Publiée")
+
+
+class DossierKind(models.TextChoices):
+    CALL_FOR_PROJECTS = "appel_a_projets", _("Appel à projets")
+    SUBSIDY = "subvention", _("Demande de subvention")
+    FESTIVAL = "festival", _("Festival")
+    PARTNERSHIP = "convention", _("Convention de partenariat")
+
+
+class DossierStatus(models.TextChoices):
+    IDEA = "idee", _("Idée")
+    PREPARING = "preparation", _("En préparation")
+    SUBMITTED = "depose", _("Déposé")
+    GRANTED = "accorde", _("Accordé")
+    REFUSED = "refuse", _("Refusé")
+    REPORT_DUE = "bilan", _("Bilan à rendre")
+    CLOSED = "clos", _("Clos")
+
+
+class DeadlineKind(models.TextChoices):
+    SUBMISSION = "depot", _("Date limite de dépôt")
+    REPORT = "bilan", _("Remise du bilan")
+    OTHER = "autre", _("Autre échéance")
+
+
+class ProjectStatus(models.TextChoices):
+    PLANNED = "envisage", _("En projet")
+    RUNNING = "en_cours", _("En cours")
+    FINISHED = "termine", _("Terminé")
+    ABANDONED = "abandonne", _("Abandonné")
+
+
+class PartnerRole(models.TextChoices):
+    LEAD = "porteur", _("Porteur")
+    PARTNER = "partenaire", _("Partenaire")
+    HOST = "accueil", _("Lieu d'accueil")
+    FUNDER = "financeur", _("Financeur")
+
+
+class ResourceKind(models.TextChoices):
+    GUIDE = "guide", _("Guide")
+    TOOL = "outil", _("Outil")
+    TEMPLATE = "modele", _("Modèle de document")
+    BIBLIOGRAPHY = "bibliographie", _("Bibliographie")
+    VIDEO = "video", _("Vidéo")
+    LINK = "lien", _("Lien")
+
+
+class PracticeStatus(models.TextChoices):
+    DRAFT = "brouillon", _("Brouillon")
+    SUBMITTED = "proposee", _("Proposée, en relecture")
+    CHANGES_REQUESTED = "a_reprendre", _("À reprendre")
+    PUBLISHED = "publiee", _("Publiée")
+    WITHDRAWN = "retiree", _("Retirée")
+
+
+class BudgetRange(models.TextChoices):
+    NONE = "0", _("Sans budget spécifique")
+    SMALL = "1-2000", _("Moins de 2 000 €")
+    MEDIUM = "2000-10000", _("De 2 000 à 10 000 €")
+    LARGE = "10000-50000", _("De 10 000 à 50 000 €")
+    VERY_LARGE = "50000+", _("Plus de 50 000 €")
+
+
+class ProjectsAuditAction(models.TextChoices):
+    OPPORTUNITY_PUBLISHED = "projects.opportunity_published", _("Opportunité publiée")
+    OPPORTUNITY_UNPUBLISHED = (
+        "projects.opportunity_unpublished",
+        _("Opportunité repassée en brouillon"),
+    )
+    DOSSIER_CREATED = "projects.dossier_created", _("Dossier créé")
+    DOSSIER_TRANSITION = "projects.dossier_transition", _("Dossier : changement d'étape")
+    PROJECT_CREATED = "projects.project_created", _("Projet créé")
+    PRACTICE_TRANSITION = "projects.practice_transition", _("Bonne pratique : changement d'état")
+    DIGEST_UNSUBSCRIBED = "projects.digest_unsubscribed", _("Désinscription de la lettre de veille")

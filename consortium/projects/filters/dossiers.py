@@ -1,0 +1,60 @@
+"""django-filter filter sets of the dossiers list and of the coordination's board."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from consortium.members.models import Epci
+
+from ..enums import DossierKind, DossierStatus
+from ..forms.dossiers import DATE_WIDGET, dossier_organizations_for
+
+
+class DossierBoardFilter(django_filters.FilterSet):
+    """Kind, organisation and EPCI: what narrows the board (its columns are the statuses)."""
+
+    kind = django_filters.ChoiceFilter(
+        label=_("Type de dossier"), choices=DossierKind.choices, empty_label=_("Tous les types")
+    )
+    organization = django_filters.ModelChoiceFilter(
+        label=_("Structure"), queryset=None, empty_label=_("Toutes les structures")
+    )
+    epci = django_filters.ModelChoiceFilter(
+        label=_("Intercommunalité"),
+        field_name="organization__commune__epci",
+        queryset=Epci.objects.order_by("name"),
+        empty_label=_("Tout le Val-d'Oise"),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the organisations the user may see dossiers of are worth proposing.
+        self.filters["organization"].queryset = dossier_organizations_for(user)
+
+
+class DossierFilter(DossierBoardFilter):
+    """The list: the board's filters, plus the step, words and the next key date."""
+
+    q = django_filters.CharFilter(
+        label=_("Rechercher"),
+        method="filter_text",
+        help_text=_("Intitulé, financeur ou structure."),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Étape"), choices=DossierStatus.choices, empty_label=_("Toutes les étapes")
+    )
+    deadline_before = django_filters.DateFilter(
+        label=_("Prochaine échéance avant le"),
+        field_name="next_due_on",
+        lookup_expr="lte",
+        widget=DATE_WIDGET,
+        help_text=_("Les dossiers qui ont une échéance à venir d'ici cette date."),
+    )
+
+    ORDER = ["q", "status", "kind", "organization", "epci", "deadline_before"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.order_fields(self.ORDER)
+
+    def filter_text(self, queryset, name, value):
+        return queryset.search(value)

@@ -1,0 +1,70 @@
+"""django-filter filter set of /projets/."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from consortium.members.models import AgeGroup, Discipline, Epci, Organization, WorkingGroup
+
+from ..enums import ProjectStatus
+from ..models import Project
+
+EXPERIMENT_CHOICES = [("oui", _("Expérimentations seulement")), ("non", _("Hors expérimentations"))]
+
+
+class ProjectFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Rechercher"), method="filter_text", help_text=_("Titre, résumé ou description.")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("État"), choices=ProjectStatus.choices, empty_label=_("Tous les états")
+    )
+    experiment = django_filters.ChoiceFilter(
+        label=_("Type"),
+        choices=EXPERIMENT_CHOICES,
+        empty_label=_("Projets et expérimentations"),
+        method="filter_experiment",
+    )
+    discipline = django_filters.ModelChoiceFilter(
+        label=_("Discipline"),
+        field_name="disciplines",
+        queryset=Discipline.objects.all(),
+        empty_label=_("Toutes les disciplines"),
+        distinct=True,
+    )
+    age = django_filters.ModelChoiceFilter(
+        label=_("Âge"),
+        field_name="age_groups",
+        queryset=AgeGroup.objects.all(),
+        empty_label=_("Tous les âges"),
+        distinct=True,
+    )
+    epci = django_filters.ModelChoiceFilter(
+        label=_("Intercommunalité"),
+        field_name="communes__epci",
+        queryset=Epci.objects.order_by("name"),
+        empty_label=_("Tout le Val-d'Oise"),
+        distinct=True,
+    )
+    group = django_filters.ModelChoiceFilter(
+        label=_("Groupe de travail"),
+        field_name="working_group",
+        queryset=WorkingGroup.objects.order_by("title"),
+        empty_label=_("Tous les groupes"),
+    )
+    partner = django_filters.ModelChoiceFilter(
+        label=_("Structure partenaire"),
+        field_name="partners",
+        queryset=Organization.objects.active().order_by("name"),
+        empty_label=_("Toutes les structures"),
+        distinct=True,
+    )
+
+    class Meta:
+        model = Project
+        fields = ["q", "status", "experiment", "discipline", "age", "epci", "group", "partner"]
+
+    def filter_text(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_experiment(self, queryset, name, value):
+        return queryset.filter(is_experiment=value == "oui")

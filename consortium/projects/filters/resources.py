@@ -1,0 +1,58 @@
+"""django-filter filter set of /ressources/."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from consortium.core.permissions import is_coordinator
+from consortium.members.models import AgeGroup, Discipline, Theme
+
+from ..enums import PublicationStatus, ResourceKind
+from ..models import Resource
+
+
+class ResourceFilter(django_filters.FilterSet):
+    """Filters of the resources; the publication state is offered to the coordination only
+    (the others only ever see published resources)."""
+
+    q = django_filters.CharFilter(
+        label=_("Rechercher"), method="filter_text", help_text=_("Titre ou présentation.")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Type"), choices=ResourceKind.choices, empty_label=_("Tous les types")
+    )
+    theme = django_filters.ModelChoiceFilter(
+        label=_("Thème"),
+        field_name="themes",
+        queryset=Theme.objects.all(),
+        empty_label=_("Tous les thèmes"),
+        distinct=True,
+    )
+    age = django_filters.ModelChoiceFilter(
+        label=_("Âge"),
+        field_name="age_groups",
+        queryset=AgeGroup.objects.all(),
+        empty_label=_("Tous les âges"),
+        distinct=True,
+    )
+    discipline = django_filters.ModelChoiceFilter(
+        label=_("Discipline"),
+        field_name="disciplines",
+        queryset=Discipline.objects.all(),
+        empty_label=_("Toutes les disciplines"),
+        distinct=True,
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("État"), choices=PublicationStatus.choices, empty_label=_("Tous les états")
+    )
+
+    class Meta:
+        model = Resource
+        fields = ["q", "kind", "theme", "age", "discipline", "status"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if request is None or not is_coordinator(request.user):
+            del self.filters["status"]
+
+    def filter_text(self, queryset, name, value):
+        return queryset.search(value)

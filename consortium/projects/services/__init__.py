@@ -1,0 +1,1 @@
+"""Writes of the projects app, one module per area: `<entity>_<verb>(*, ...)`, atomic."""

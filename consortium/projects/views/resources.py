@@ -1,0 +1,161 @@
+"""Resources (/ressources/): guides, tools, templates, bibliographies, videos and links.
+
+The public sees the public published resources, members every published one, the
+coordination the drafts too; anything else answers 404, downloads included. Files are
+never linked from the media folder: they are served here, as attachments.
+"""
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from consortium.core.permissions import coordinator_required, get_visible_object_or_404
+from consortium.members.views.directory import paginate
+
+from ..enums import PublicationStatus
+from ..filters.resources import ResourceFilter
+from ..forms.resources import ResourceForm
+from ..models import Resource
+from ..services import resources as services
+from .projects import _show_errors
+
+# The type a download is served as, from its (validated) extension; never from the upload.
+CONTENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".odp": "application/vnd.oasis.opendocument.presentation",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".txt": "text/plain; charset=utf-8",
+    ".csv": "text/csv; charset=utf-8",
+}
+FALLBACK_TYPE = "application/octet-stream"
+
+
+def _visible_resource(request, slug) -> Resource:
+    return get_visible_object_or_404(Resource.objects.for_listing(), request.user, slug=slug)
+
+
+def download_name(resource: Resource) -> tuple[str, str]:
+    """A safe file name (the slug, ASCII, no path) and the content type of its extension."""
+    extension = Path(resource.file.name).suffix.lower()
+    if extension not in CONTENT_TYPES:
+        return f"{resource.slug}.bin", FALLBACK_TYPE
+    return f"{resource.slug}{extension}", CONTENT_TYPES[extension]
+
+
+# --- Pages -----------------------------------------------------------------------------
+
+
+@login_not_required
+def resource_list(request):
+    resources = Resource.objects.visible_to(request.user).for_listing()
+    filterset = ResourceFilter(request.GET, queryset=resources, request=request)
+    context = {
+        "filter": filterset,
+        "page_obj": paginate(request, filterset.qs),
+        "is_filtered": any(request.GET.get(name) for name in filterset.filters),
+    }
+    return render(request, "projects/resources/list.html", context)
+
+
+@login_not_required
+def resource_detail(request, slug):
+    resource = _visible_resource(request, slug)
+    return render(request, "projects/resources/detail.html", {"resource": resource})
+
+
+@login_not_required
+def resource_download(request, slug):
+    """The resource's file, for those who see the resource, always as an attachment."""
+    resource = get_visible_object_or_404(Resource.objects.with_file(), request.user, slug=slug)
+    filename, content_type = download_name(resource)
+    try:
+        handle = resource.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Opened in the browser anyway (a PDF viewer), the file may run nothing of ours.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    if not resource.is_public or resource.status != PublicationStatus.PUBLISHED:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+# --- The coordination's side -----------------------------------------------------------
+
+
+def _form_page(request, resource=None):
+    form = ResourceForm(request.POST or None, request.FILES or None, instance=resource)
+    if request.method == "POST" and form.is_valid():
+        fields, m2m = form.service_arguments()
+        try:
+            if resource is None:
+                resource = services.resource_create(
+                    actor=request.user,
+                    fields=fields,
+                    m2m=m2m,
+                    publish="publier" in request.POST,
+                )
+            else:
+                services.resource_update(resource=resource, fields=fields, m2m=m2m)
+                if "publier" in request.POST:
+                    services.resource_publish(resource=resource)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, _saved_message(resource))
+            return redirect(resource)
+    return render(request, "projects/resources/form.html", {"form": form, "resource": resource})
+
+
+def _saved_message(resource: Resource) -> str:
+    if resource.status == PublicationStatus.PUBLISHED:
+        return _("La ressource « %(title)s » est enregistrée et publiée.") % {
+            "title": resource.title
+        }
+    return _(
+        "La ressource « %(title)s » est enregistrée comme brouillon : seule la coordination "
+        "la voit."
+    ) % {"title": resource.title}
+
+
+@coordinator_required
+def resource_create(request):
+    return _form_page(request)
+
+
+@coordinator_required
+def resource_edit(request, slug):
+    return _form_page(request, _visible_resource(request, slug))
+
+
+@coordinator_required
+@require_POST
+def resource_publish(request, slug):
+    resource = services.resource_publish(resource=_visible_resource(request, slug))
+    messages.success(request, _("La ressource est publiée."))
+    return redirect(resource)
+
+
+@coordinator_required
+@require_POST
+def resource_unpublish(request, slug):
+    resource = services.resource_unpublish(resource=_visible_resource(request, slug))
+    messages.success(request, _("La ressource est repassée en brouillon."))
+    return redirect(resource)
