@@ -4,17 +4,16 @@ Members of the network see the current groups; the coordination and observers se
 archived ones too. Archived groups are read-only: every write answers 404.
 """
 
-from pathlib import Path
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from consortium.core.downloads import file_download
 from consortium.core.permissions import (
     coordinator_required,
     get_visible_object_or_404,
@@ -287,11 +286,7 @@ def document_download(request, slug, pk):
     """A group file, for those who see the group only: media files are never linked."""
     group = _visible_group(request, slug)
     document = get_object_or_404(group.documents.exclude(file=""), pk=pk)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(handle, as_attachment=True, filename=Path(document.file.name).name)
+    return file_download(document.file)
 
 
 # --- Actions ---------------------------------------------------------------------------

@@ -7,19 +7,19 @@ scope answers 404, documents included.
 """
 
 import csv
-from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from consortium.core.downloads import file_download
 from consortium.core.permissions import (
     coordinator_required,
     get_visible_object_or_404,
@@ -526,14 +526,7 @@ def dossier_document_upload(request, pk, document_pk):
 @require_GET
 def dossier_document_file(request, pk, document_pk):
     """A checklist file, for those who see the dossier only: media files are never linked."""
-    document = _document(request, pk, document_pk)
-    if not document.file:
-        raise Http404
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(handle, as_attachment=True, filename=Path(document.file.name).name)
+    return file_download(_document(request, pk, document_pk).file)
 
 
 @partner_required

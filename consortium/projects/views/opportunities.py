@@ -7,20 +7,20 @@ linked from /media/: they go through a view that checks who sees the opportunity
 """
 
 from datetime import date
-from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from consortium.core.downloads import file_download
 from consortium.core.permissions import coordinator_required, is_coordinator
 from consortium.members.access import is_member, member_required
 from consortium.members.models import Organization
@@ -172,11 +172,7 @@ def opportunity_attachment(request, slug, pk):
     if opportunity is None:
         return _not_found(request)
     attachment = get_object_or_404(opportunity.attachments.exclude(file=""), pk=pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(handle, as_attachment=True, filename=Path(attachment.file.name).name)
+    return file_download(attachment.file, private=not opportunity.is_public)
 
 
 def _follower(request, slug) -> tuple:

@@ -5,17 +5,14 @@ coordination the drafts too; anything else answers 404, downloads included. File
 never linked from the media folder: they are served here, as attachments.
 """
 
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from consortium.core.downloads import file_download
 from consortium.core.permissions import coordinator_required, get_visible_object_or_404
 from consortium.members.views.directory import paginate
 
@@ -26,34 +23,9 @@ from ..models import Resource
 from ..services import resources as services
 from .projects import _show_errors
 
-# The type a download is served as, from its (validated) extension; never from the upload.
-CONTENT_TYPES = {
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    ".odt": "application/vnd.oasis.opendocument.text",
-    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
-    ".odp": "application/vnd.oasis.opendocument.presentation",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".txt": "text/plain; charset=utf-8",
-    ".csv": "text/csv; charset=utf-8",
-}
-FALLBACK_TYPE = "application/octet-stream"
-
 
 def _visible_resource(request, slug) -> Resource:
     return get_visible_object_or_404(Resource.objects.for_listing(), request.user, slug=slug)
-
-
-def download_name(resource: Resource) -> tuple[str, str]:
-    """A safe file name (the slug, ASCII, no path) and the content type of its extension."""
-    extension = Path(resource.file.name).suffix.lower()
-    if extension not in CONTENT_TYPES:
-        return f"{resource.slug}.bin", FALLBACK_TYPE
-    return f"{resource.slug}{extension}", CONTENT_TYPES[extension]
 
 
 # --- Pages -----------------------------------------------------------------------------
@@ -81,20 +53,8 @@ def resource_detail(request, slug):
 def resource_download(request, slug):
     """The resource's file, for those who see the resource, always as an attachment."""
     resource = get_visible_object_or_404(Resource.objects.with_file(), request.user, slug=slug)
-    filename, content_type = download_name(resource)
-    try:
-        handle = resource.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle, as_attachment=True, filename=filename, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    # Opened in the browser anyway (a PDF viewer), the file may run nothing of ours.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    if not resource.is_public or resource.status != PublicationStatus.PUBLISHED:
-        patch_cache_control(response, private=True, no_store=True)
-    return response
+    public = resource.is_public and resource.status == PublicationStatus.PUBLISHED
+    return file_download(resource.file, stem=resource.slug, private=not public)
 
 
 # --- The coordination's side -----------------------------------------------------------
