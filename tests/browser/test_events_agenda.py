@@ -1,13 +1,11 @@
 """The agenda in real Chromium: axe-core (WCAG 2.1 AA) at 1280 and 360 px for the public
 and a member, and a registration done by clicking « M'inscrire »."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 from event_factories import AttendanceFactory, EventFactory, RegistrationFactory, in_days
 from member_factories import NeedFactory, OrganizationFactory, WorkingGroupFactory, member_of
 from test_accessibility import check_page
+from transactional import restore_reference_data
 
 from consortium.core.models import OutboxMessage
 from consortium.events.enums import RegistrationStatus
@@ -21,10 +19,7 @@ WIDTHS = (1280, 360)
 @pytest.fixture
 def agenda(transactional_db):
     """Territory and vocabularies (a live_server test flushes the migrations' rows), events."""
-    loader = importlib.import_module(
-        "consortium.members.migrations.0002_territory_and_vocabularies"
-    )
-    loader.load(apps, None)
+    restore_reference_data()
     member = member_of(OrganizationFactory(name="Multi-accueil Les Lucioles"))
     training = EventFactory(
         title="Formation : lire des albums aux tout-petits",

@@ -2,14 +2,12 @@
 the list, the form (also with its errors), the registrations and the émargement, and an
 émargement done by tapping."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 from event_factories import EventFactory, RegistrationFactory, in_days
 from factories import CoordinatorFactory, ObserverFactory
 from member_factories import NeedFactory, OrganizationFactory, member_of
 from test_accessibility import check_page
+from transactional import restore_reference_data
 
 from consortium.events.enums import EventStatus, RegistrationStatus
 from consortium.events.models import Attendance
@@ -23,10 +21,7 @@ WIDTHS = (1280, 360)
 def network(transactional_db):
     """Territory and vocabularies (a live_server test flushes the migrations' rows), and a
     training with people registered, waiting and cancelled, plus a few other events."""
-    loader = importlib.import_module(
-        "consortium.members.migrations.0002_territory_and_vocabularies"
-    )
-    loader.load(apps, None)
+    restore_reference_data()
     NeedFactory(title="Former les équipes à l'éveil musical")
     training = EventFactory(
         training=True,

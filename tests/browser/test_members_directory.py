@@ -3,10 +3,8 @@ axe-core (WCAG 2.1 AA) with zero violations and no horizontal scroll at 1280 and
 for the public, a member, a facilitator and the coordinator."""
 
 import datetime
-import importlib
 
 import pytest
-from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from factories import CoordinatorFactory
@@ -19,6 +17,7 @@ from member_factories import (
     member_of,
 )
 from test_accessibility import check_page
+from transactional import restore_reference_data
 
 from consortium.members import services
 from consortium.members.enums import ActionStatus, GroupMembershipStatus, NeedStatus, Sector
@@ -33,10 +32,7 @@ WIDTHS = (1280, 360)
 def network(transactional_db):
     """Territory and vocabularies (a live_server test flushes the migrations' rows), a few
     organisations with people, and a working group with everything its page shows."""
-    loader = importlib.import_module(
-        "consortium.members.migrations.0002_territory_and_vocabularies"
-    )
-    loader.load(apps, None)
+    restore_reference_data()
     creche = OrganizationFactory(
         name="Multi-accueil Les Lucioles",
         email="contact@lucioles.fr",

@@ -1,10 +1,7 @@
 """The needs pages in real Chromium: axe-core (WCAG 2.1 AA) and 360 px, for a member and
 for the coordinator (synthesis, export, panel), and the form with its errors shown."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 from factories import CoordinatorFactory
 from member_factories import (
     NeedFactory,
@@ -15,6 +12,7 @@ from member_factories import (
     member_of,
 )
 from test_accessibility import check_page
+from transactional import restore_reference_data
 
 from consortium.members.enums import NeedStatus
 from consortium.members.models import AgeGroup, NeedSupport, Theme
@@ -27,10 +25,7 @@ WIDTHS = (1280, 360)
 @pytest.fixture
 def network(transactional_db):
     """Territory and vocabularies (a live_server test flushes the migrations' rows), needs."""
-    loader = importlib.import_module(
-        "consortium.members.migrations.0002_territory_and_vocabularies"
-    )
-    loader.load(apps, None)
+    restore_reference_data()
     member = member_of(OrganizationFactory(name="Multi-accueil Les Lucioles"))
     author = member_of()
     group = WorkingGroupFactory(title="Lire avec les tout-petits")

@@ -1,11 +1,9 @@
 """The member area and the validation queue in real Chromium: axe-core (WCAG 2.1 AA) at
 1280 and 360 px, and a keyboard-only journey from signup to the pending page."""
 
-import importlib
 import re
 
 import pytest
-from django.apps import apps
 from django.core import mail
 from factories import PASSWORD, CoordinatorFactory, UserFactory
 from member_factories import (
@@ -17,6 +15,7 @@ from member_factories import (
     member_of,
 )
 from test_accessibility import check_page
+from transactional import restore_reference_data
 
 from consortium.members.enums import AffiliationStatus, OrganizationStatus, PersonStatus
 from consortium.members.models import Organization, Person
@@ -30,10 +29,7 @@ CONFIRM_LINK = re.compile(r"https?://[^\s\"'<>]+(/accounts/confirm-email/[-:\w]+
 @pytest.fixture
 def network(transactional_db):
     """Territory and vocabularies (a live_server test flushes the migrations' rows)."""
-    loader = importlib.import_module(
-        "consortium.members.migrations.0002_territory_and_vocabularies"
-    )
-    loader.load(apps, None)
+    restore_reference_data()
 
 
 def pending_creator(name: str) -> Person:

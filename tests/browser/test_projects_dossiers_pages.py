@@ -1,15 +1,13 @@
 """The dossier pages in real Chromium: axe-core (WCAG 2.1 AA) at 1280 and 360 px for the
 list, the board, the creation form (with its errors), the detail page and the edit form."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from factories import CoordinatorFactory
 from member_factories import OrganizationFactory, member_of
 from project_factories import DossierFactory, today_plus
 from test_accessibility import check_page
+from transactional import restore_reference_data
 
 from consortium.projects.enums import DeadlineKind, DossierKind, DossierStatus
 from consortium.projects.models import DossierDeadline, DossierDocument
@@ -24,10 +22,7 @@ WIDTHS = (1280, 360)
 def files(transactional_db):
     """Territory and vocabularies (a live_server test flushes the migrations' rows), and
     dossiers at every step, one with its history, checklist, file and key dates."""
-    loader = importlib.import_module(
-        "consortium.members.migrations.0002_territory_and_vocabularies"
-    )
-    loader.load(apps, None)
+    restore_reference_data()
     organization = OrganizationFactory(name="Multi-accueil Les Lucioles")
     member = member_of(organization)
     coordinator = CoordinatorFactory()

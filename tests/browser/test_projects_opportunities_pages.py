@@ -1,16 +1,14 @@
 """The funding-watch pages in real Chromium: axe-core (WCAG 2.1 AA) at 1280 and 360 px,
 and XSS payloads in every text field of a public opportunity neutralised on its page."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from factories import CoordinatorFactory
 from member_factories import member_of
 from project_factories import OpportunityFactory, today_plus
 from projects.opportunities_helpers import organization_with, restricted_opportunity
 from test_accessibility import check_page
+from transactional import restore_reference_data
 
 from consortium.projects.models import Opportunity, OpportunityAttachment, OpportunityFollow
 from consortium.projects.services.digest import unsubscribe_token
@@ -33,10 +31,7 @@ XSS = [
 def watch(transactional_db):
     """Territory and vocabularies (a live_server test flushes the migrations' rows), a
     member of a theatre, opportunities with attachments, one followed."""
-    loader = importlib.import_module(
-        "consortium.members.migrations.0002_territory_and_vocabularies"
-    )
-    loader.load(apps, None)
+    restore_reference_data()
     organization = organization_with(
         sector="culture", type_slug="theatre", disciplines=["theatre"], ages=["1-3"]
     )

@@ -1,14 +1,12 @@
 """The best-practice pages in real Chromium: axe-core (WCAG 2.1 AA) at 1280 and 360 px,
 for the public, an author and the coordination."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 from factories import CoordinatorFactory
 from member_factories import OrganizationFactory, member_of
 from project_factories import PracticeFactory, png_upload
 from test_accessibility import check_page
+from transactional import restore_reference_data
 
 from consortium.members.models import AgeGroup, Discipline, Epci
 from consortium.projects.enums import PracticeStatus
@@ -23,10 +21,7 @@ WIDTHS = (1280, 360)
 @pytest.fixture
 def network(transactional_db):
     """Territory and vocabularies (a live_server test flushes the migrations' rows), sheets."""
-    loader = importlib.import_module(
-        "consortium.members.migrations.0002_territory_and_vocabularies"
-    )
-    loader.load(apps, None)
+    restore_reference_data()
     organization = OrganizationFactory(name="Relais petite enfance de Pontoise")
     member = member_of(organization)
     coordinator = CoordinatorFactory()

@@ -2,11 +2,9 @@
 opened in real Chromium (public page and catalogue): no dialog opens, no element carries an
 on* handler, no script runs but the site's own, no javascript: link survives."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 from project_factories import PracticeFactory, png_upload
+from transactional import restore_reference_data
 from xss_payloads import CORPUS, PAYLOADS
 
 from consortium.projects.models import PracticeImage
@@ -60,10 +58,7 @@ def payload_practice(payload: str):
 
 @pytest.fixture
 def territory(transactional_db):
-    loader = importlib.import_module(
-        "consortium.members.migrations.0002_territory_and_vocabularies"
-    )
-    loader.load(apps, None)
+    restore_reference_data()
 
 
 def open_and_inspect(page, path: str) -> dict:

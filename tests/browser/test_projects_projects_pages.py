@@ -1,14 +1,12 @@
 """The projects pages in real Chromium: axe-core (WCAG 2.1 AA) at 1280 and 360 px, for a
 partner and the coordinator, the form with its errors shown, and the partners page."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 from factories import CoordinatorFactory
 from member_factories import OrganizationFactory, WorkingGroupFactory, commune, member_of
 from project_factories import PracticeFactory, ProjectFactory, ProjectPartnerFactory
 from test_accessibility import check_page
+from transactional import restore_reference_data
 
 from consortium.members.models import AgeGroup, Discipline
 from consortium.projects.enums import PartnerRole
@@ -21,10 +19,7 @@ WIDTHS = (1280, 360)
 @pytest.fixture
 def network(transactional_db):
     """Territory and vocabularies (a live_server test flushes the migrations' rows), projects."""
-    loader = importlib.import_module(
-        "consortium.members.migrations.0002_territory_and_vocabularies"
-    )
-    loader.load(apps, None)
+    restore_reference_data()
     organization = OrganizationFactory(name="Médiathèque de l'Hautil")
     member = member_of(organization)
     experiment = ProjectFactory(

@@ -1,14 +1,12 @@
 """The resources pages in real Chromium: axe-core (WCAG 2.1 AA) at 1280 and 360 px, for the
 public and the coordinator, and the coordination's form with its errors shown."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from factories import CoordinatorFactory
 from project_factories import ResourceFactory
 from test_accessibility import check_page
+from transactional import restore_reference_data
 
 from consortium.members.models import AgeGroup, Discipline, Theme
 from consortium.projects.enums import PublicationStatus, ResourceKind
@@ -21,10 +19,7 @@ WIDTHS = (1280, 360)
 @pytest.fixture
 def shelf(transactional_db):
     """Vocabularies (a live_server test flushes the migrations' rows) and resources."""
-    loader = importlib.import_module(
-        "consortium.members.migrations.0002_territory_and_vocabularies"
-    )
-    loader.load(apps, None)
+    restore_reference_data()
     guide = ResourceFactory(
         title="Accueillir un artiste à la crèche",
         kind=ResourceKind.GUIDE,

@@ -1,10 +1,7 @@
 """The search page in real Chromium: axe-core (WCAG 2.1 AA) at 1280 and 360 px, with
 results of every kind for a member, and for the public (no result, then the help)."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 from member_factories import OrganizationFactory, member_of
 from project_factories import (
     OpportunityFactory,
@@ -13,6 +10,7 @@ from project_factories import (
     ResourceFactory,
 )
 from test_accessibility import check_page
+from transactional import restore_reference_data
 
 pytestmark = pytest.mark.browser
 
@@ -22,10 +20,7 @@ WIDTHS = (1280, 360)
 @pytest.fixture
 def network(transactional_db):
     """Vocabularies (a live_server test flushes the migrations' rows) and one of each kind."""
-    loader = importlib.import_module(
-        "consortium.members.migrations.0002_territory_and_vocabularies"
-    )
-    loader.load(apps, None)
+    restore_reference_data()
     member = member_of(OrganizationFactory(name="Médiathèque de Pontoise"))
     for index in range(12):
         PracticeFactory(

@@ -135,7 +135,7 @@ def test_the_coordinator_sees_all_and_filters(coordinator_client, dossier):
     assert list(coordinator_client.get(url, soon).context["page_obj"]) == [dossier]
     early = {"deadline_before": today_plus(5).isoformat()}
     assert list(coordinator_client.get(url, early).context["page_obj"]) == []
-    org = {"organization": dossier.organization_id}
+    org = {"organization": dossier.organization.name[:8].upper()}
     assert list(coordinator_client.get(url, org).context["page_obj"]) == [dossier]
 
 

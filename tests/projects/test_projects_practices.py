@@ -477,3 +477,14 @@ def test_reserved_addresses_are_never_given_as_slugs(member):
             images=[],
         )
         assert practice.slug not in services.PRACTICE_RESERVED_SLUGS
+
+
+def test_the_catalogue_tells_the_coordination_how_many_sheets_wait(client, member):
+    PracticeFactory(status=PracticeStatus.SUBMITTED, published_at=None)
+    PracticeFactory()
+    client.force_login(CoordinatorFactory())
+    page = client.get(reverse("projects:practices")).content.decode()
+    assert "1 fiche à relire" in page
+    assert reverse("projects:practices_review") in page
+    client.force_login(member.user)
+    assert "à relire" not in client.get(reverse("projects:practices")).content.decode()

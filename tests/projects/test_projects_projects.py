@@ -125,7 +125,7 @@ def test_list_filters_by_partner_epci_discipline_age_and_group(client, member, o
     other.communes.set([commune("95018")])  # Argenteuil
     client.force_login(member.user)
     queries = [
-        f"partner={organization.pk}",
+        f"partner={organization.name[:10]}",
         f"epci={commune('95127').epci_id}",
         f"discipline={Discipline.objects.get(slug='musique').pk}",
         f"age={AgeGroup.objects.get(code='1-3').pk}",

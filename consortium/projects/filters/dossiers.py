@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from consortium.members.models import Epci
 
 from ..enums import DossierKind, DossierStatus
-from ..forms.dossiers import DATE_WIDGET, dossier_organizations_for
+from ..forms.dossiers import DATE_WIDGET
 
 
 class DossierBoardFilter(django_filters.FilterSet):
@@ -15,8 +15,12 @@ class DossierBoardFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Type de dossier"), choices=DossierKind.choices, empty_label=_("Tous les types")
     )
-    organization = django_filters.ModelChoiceFilter(
-        label=_("Structure"), queryset=None, empty_label=_("Toutes les structures")
+    # A name to type rather than a list: the coordination follows hundreds of organisations.
+    organization = django_filters.CharFilter(
+        label=_("Structure"),
+        field_name="organization__name",
+        lookup_expr="icontains",
+        help_text=_("Une partie de son nom."),
     )
     epci = django_filters.ModelChoiceFilter(
         label=_("Intercommunalité"),
@@ -24,11 +28,6 @@ class DossierBoardFilter(django_filters.FilterSet):
         queryset=Epci.objects.order_by("name"),
         empty_label=_("Tout le Val-d'Oise"),
     )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Only the organisations the user may see dossiers of are worth proposing.
-        self.filters["organization"].queryset = dossier_organizations_for(user)
 
 
 class DossierFilter(DossierBoardFilter):

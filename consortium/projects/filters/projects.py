@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from consortium.members.models import AgeGroup, Discipline, Epci, Organization, WorkingGroup
+from consortium.members.models import AgeGroup, Discipline, Epci, WorkingGroup
 
 from ..enums import ProjectStatus
 from ..models import Project
@@ -51,11 +51,12 @@ class ProjectFilter(django_filters.FilterSet):
         queryset=WorkingGroup.objects.order_by("title"),
         empty_label=_("Tous les groupes"),
     )
-    partner = django_filters.ModelChoiceFilter(
+    # A name to type rather than a list: the network has hundreds of organisations.
+    partner = django_filters.CharFilter(
         label=_("Structure partenaire"),
-        field_name="partners",
-        queryset=Organization.objects.active().order_by("name"),
-        empty_label=_("Toutes les structures"),
+        field_name="partners__name",
+        lookup_expr="icontains",
+        help_text=_("Une partie de son nom."),
         distinct=True,
     )
 

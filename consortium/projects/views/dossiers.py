@@ -115,7 +115,7 @@ def _back(dossier: Dossier, anchor: str):
 
 def _filtered(request, filter_class=DossierFilter):
     dossiers = Dossier.objects.visible_to(request.user).for_listing()
-    return filter_class(request.GET, queryset=dossiers, user=request.user)
+    return filter_class(request.GET, queryset=dossiers)
 
 
 def _listing_order(dossiers):
@@ -178,7 +178,7 @@ def _board_columns(dossiers) -> list[dict]:
 @require_GET
 def dossier_board(request):
     board_filter = DossierBoardFilter(
-        request.GET, queryset=Dossier.objects.visible_to(request.user), user=request.user
+        request.GET, queryset=Dossier.objects.visible_to(request.user)
     )
     context = {
         "filter": board_filter,

@@ -54,6 +54,13 @@ def _paginate(request, queryset, per_page: int = PER_PAGE) -> Page:
 # --- The public catalogue and sheets ------------------------------------------------------
 
 
+def _to_review_count(user) -> int | None:
+    """How many sheets wait for the coordination's review (None: not a reviewer)."""
+    if not is_coordinator(user):
+        return None
+    return Practice.objects.filter(status=PracticeStatus.SUBMITTED).count()
+
+
 @login_not_required
 def practice_list(request):
     """Published sheets, with facets whose options count the sheets they would give."""
@@ -66,6 +73,7 @@ def practice_list(request):
         "page_obj": _paginate(request, practices, CATALOGUE_PER_PAGE),
         "is_filtered": filterset.is_filtered(),
         "can_propose": acts_in_network(request.user),
+        "to_review": _to_review_count(request.user),
     }
     return render(request, "projects/practices/list.html", context)
 
