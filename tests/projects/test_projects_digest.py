@@ -234,3 +234,11 @@ def test_delivered_once_after_commit(django_capture_on_commit_callbacks, mailout
     email = mailoutbox[0]
     assert email.to == [person.user.email]
     assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_the_digest_goes_out_on_monday_at_eight_paris_time(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["weekly-digest"]
+    assert entry["task"] == "projects.send_weekly_digest"
+    schedule = entry["schedule"]
+    assert (schedule.day_of_week, schedule.hour, schedule.minute) == ({1}, {8}, {0})
+    assert settings.CELERY_TIMEZONE == "Europe/Paris"
