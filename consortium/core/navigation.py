@@ -16,6 +16,7 @@ class NavItem:
     url_name: str
     visible: Callable[[object], bool]
     position: int
+    query: str = ""  # for an area link to a filtered list: "?suivies=1"
 
 
 def everyone(user) -> bool:
@@ -50,7 +51,7 @@ def register_area_link(item: NavItem) -> None:
 
 def area_links_for(user) -> list[dict]:
     return [
-        {"label": item.label, "url": reverse(item.url_name)}
+        {"label": item.label, "url": reverse(item.url_name) + item.query}
         for item in AREA_LINKS
         if item.visible(user)
     ]

@@ -27,3 +27,12 @@ class ProjectsConfig(AppConfig):
         register_area_link(
             NavItem(_("Mes bonnes pratiques"), "projects:my_practices", acts_in_network, 30)
         )
+        register_area_link(
+            NavItem(
+                _("Les financements que je suis"),
+                "projects:opportunities",
+                acts_in_network,
+                40,
+                query="?suivies=1",
+            )
+        )

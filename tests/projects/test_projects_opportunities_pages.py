@@ -381,3 +381,14 @@ def test_forms_are_the_coordinations(client, culture_member):
     assert opportunity.status == PublicationStatus.DRAFT
     assert Opportunity.objects.count() == 1
     assert CoordinatorFactory()  # the coordination exists, it is just not this member
+
+
+def test_a_member_lists_what_they_follow(client, culture_member, observer):
+    followed = OpportunityFactory(title="Suivie")
+    OpportunityFactory(title="Pas suivie")
+    OpportunityFollow.objects.create(opportunity=followed, person=culture_member)
+    assert titles(client.get(LIST, {"suivies": "1"})) == ["Suivie"]
+    assert sorted(titles(client.get(LIST))) == ["Pas suivie", "Suivie"]
+    # Observers follow nothing: no such switch for them.
+    client.force_login(observer)
+    assert "suivies" not in client.get(LIST).context["filter"].form.fields

@@ -81,6 +81,12 @@ class OpportunityFilter(django_filters.FilterSet):
         method="filter_mine",
         widget=forms.CheckboxInput(attrs={"value": "1"}),
     )
+    suivies = django_filters.BooleanFilter(
+        label=_("Celles que je suis"),
+        help_text=_("Les opportunités pour lesquelles vous recevez les rappels de date limite."),
+        method="filter_followed",
+        widget=forms.CheckboxInput(attrs={"value": "1"}),
+    )
 
     class Meta:
         model = Opportunity
@@ -93,6 +99,9 @@ class OpportunityFilter(django_filters.FilterSet):
         if data is not None and not data.get("periode"):
             data["periode"] = OPEN
         super().__init__(data, *args, **kwargs)
+        self.person = person
+        if person is None:
+            del self.filters["suivies"]  # observers and staff without a profile follow nothing
         self.organizations = Organization.objects.acted_for_by(person)
         if person is None or not self.organizations.exists():
             # Nothing to match without an organisation: no switch that would empty the list.
@@ -117,6 +126,9 @@ class OpportunityFilter(django_filters.FilterSet):
 
     def filter_mine(self, queryset, name, value):
         return queryset.matching(self.organizations) if value else queryset
+
+    def filter_followed(self, queryset, name, value):
+        return queryset.filter(follows__person=self.person) if value else queryset
 
 
 class PublicOpportunityFilter(django_filters.FilterSet):
