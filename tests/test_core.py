@@ -393,3 +393,10 @@ def test_pdf_response_headers():
     download = pdf.pdf_response(pdf=b"%PDF-1.7", filename="Feuille", inline=False)
     assert download["Content-Disposition"] == 'attachment; filename="feuille.pdf"'
     assert download.content == b"%PDF-1.7"
+
+
+def test_pdf_media_paths_cannot_climb_out_of_media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (tmp_path / "secret.txt").write_text("confidentiel")
+    with pytest.raises(ValueError, match="refused"):
+        pdf._local_files(f"{settings.MEDIA_URL}../secret.txt")

@@ -1,6 +1,7 @@
 """PDF documents with WeasyPrint, from Django templates extending layout/pdf.html."""
 
 import mimetypes
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -10,13 +11,20 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 
 
+def _inside(root, relative: str):
+    """`root / relative`, or None when `..` would lead out of `root`."""
+    root = Path(root).resolve()
+    candidate = (root / relative).resolve()
+    return candidate if candidate.is_relative_to(root) else None
+
+
 def _local_files(url: str):
     """Serve /static/ and /media/ from disk so that WeasyPrint never fetches over the network."""
     path = urlsplit(url).path
     if path.startswith(settings.STATIC_URL):
         found = finders.find(path.removeprefix(settings.STATIC_URL))
     elif path.startswith(settings.MEDIA_URL):
-        found = settings.MEDIA_ROOT / path.removeprefix(settings.MEDIA_URL)
+        found = _inside(settings.MEDIA_ROOT, path.removeprefix(settings.MEDIA_URL))
     else:
         found = None
     if not found:

@@ -35,6 +35,11 @@ class DossierStatus(models.TextChoices):
     CLOSED = "clos", _("Clos")
 
 
+# Where a dossier still has its submission to make, or its report to send.
+BEFORE_SUBMISSION = (DossierStatus.IDEA, DossierStatus.PREPARING)
+REPORT_OWED = (DossierStatus.GRANTED, DossierStatus.REPORT_DUE)
+
+
 class DeadlineKind(models.TextChoices):
     SUBMISSION = "depot", _("Date limite de dépôt")
     REPORT = "bilan", _("Remise du bilan")

@@ -103,6 +103,8 @@ class SearchKind:
     list_url: str
     describe: Callable[[models.Model], list[str]]
     public_list_url: str = ""  # the URL name of the public's full list, when not list_url
+    # Query parameters that make the members' list show all that the search counted.
+    list_query: tuple[tuple[str, str], ...] = ()
 
     @property
     def fields(self) -> tuple[tuple[str, str], ...]:
@@ -110,12 +112,16 @@ class SearchKind:
         return self.model.objects.all().SEARCH_FIELDS
 
     def queryset(self, user) -> models.QuerySet:
-        return self.model.objects.visible_to(user)
+        visible = self.model.objects.visible_to(user)
+        if self.public_list_url and not is_member(user):
+            # The public list shows what is still open: the search too.
+            return visible.open()
+        return visible
 
     def more_url(self, user, text: str) -> str:
-        public = self.public_list_url and not is_member(user)
-        base = reverse(self.public_list_url if public else self.list_url)
-        return f"{base}?{urlencode({'q': text})}"
+        if self.public_list_url and not is_member(user):
+            return f"{reverse(self.public_list_url)}?{urlencode({'q': text})}"
+        return f"{reverse(self.list_url)}?{urlencode({'q': text, **dict(self.list_query)})}"
 
 
 KINDS: tuple[SearchKind, ...] = (
@@ -140,6 +146,7 @@ KINDS: tuple[SearchKind, ...] = (
         "projects:opportunities",
         _opportunity_meta,
         public_list_url="projects:opportunities_public",
+        list_query=(("periode", "toutes"),),
     ),
     SearchKind(
         "projets",

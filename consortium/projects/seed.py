@@ -2,18 +2,21 @@
 
 Per scale: 30 funding opportunities (some closing within ten days), 40 dossiers across every
 step of the pipeline with their history, 25 projects of which 8 experiments, 40 resources
-(a few real files, links mostly) and 30 published best practices, plus a few under review.
+(a few real files, links mostly) and 30 published best practices, plus a few under review;
+a third of the active members (and the demo partner) receive the weekly digest.
 
 Runs after the members seed (organisations and people) and the core seed (the coordination
 account). Deterministic (a fixed random seed) and idempotent: opportunities, projects,
-resources and practices are keyed by slug; dossiers are topped up to their count. Rows are
-created directly, in bulk, never through the services: the seed sends no e-mail.
+resources and practices are keyed by slug; dossiers are topped up to their count; digest
+consent is recorded once per person. Rows are created directly, in bulk, never through the
+services: the seed sends no e-mail. Dossier histories are written as the services write
+them (the creation "" → idée, then one row per allowed transition) and dated in the past,
+the dossier created when its history starts.
 """
 
 import io
 import random
-from datetime import timedelta
-from itertools import pairwise
+from datetime import datetime, time, timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -21,11 +24,18 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from consortium.core.models import User
-from consortium.members.enums import AffiliationStatus, OrganizationStatus, PersonStatus, Sector
+from consortium.members.enums import (
+    AffiliationStatus,
+    ConsentPurpose,
+    OrganizationStatus,
+    PersonStatus,
+    Sector,
+)
 from consortium.members.models import (
     Affiliation,
     AgeGroup,
     Commune,
+    ConsentRecord,
     Discipline,
     Epci,
     Organization,
@@ -34,6 +44,7 @@ from consortium.members.models import (
     Theme,
     WorkingGroup,
 )
+from consortium.members.services import DIGEST_CONSENT_VERSION, DIGEST_CONSENT_WORDING
 
 from .enums import (
     BudgetRange,
@@ -62,6 +73,7 @@ from .models import (
     ProjectPartner,
     Resource,
 )
+from .workflows import DOSSIER_TRANSITIONS
 
 OPPORTUNITIES_PER_SCALE = 30
 DOSSIERS_PER_SCALE = 40
@@ -220,7 +232,9 @@ CHECKLIST = [
     "Bilan de l'action précédente",
 ]
 FUNDERS = [funder for _kind, _title, funder, _summary, _link in OPPORTUNITIES]
-# Steps from the idea to each status: the history of a dossier seeded at that status.
+# The forward steps from the idea to each status but "clos" (the workflow's transitions):
+# the history of a dossier seeded at that status. A closed dossier was closed from one
+# of the sources of "clore", so its history is one of these followed by the closing.
 D = DossierStatus
 PIPELINES = {
     D.IDEA: [D.IDEA],
@@ -229,8 +243,12 @@ PIPELINES = {
     D.GRANTED: [D.IDEA, D.PREPARING, D.SUBMITTED, D.GRANTED],
     D.REFUSED: [D.IDEA, D.PREPARING, D.SUBMITTED, D.REFUSED],
     D.REPORT_DUE: [D.IDEA, D.PREPARING, D.SUBMITTED, D.GRANTED, D.REPORT_DUE],
-    D.CLOSED: [D.IDEA, D.PREPARING, D.SUBMITTED, D.GRANTED, D.REPORT_DUE, D.CLOSED],
 }
+CLOSED_FROM = [s for s in DossierStatus if s in DOSSIER_TRANSITIONS["clore"].sources]
+# Before the call closes, a linked dossier cannot be further than its preparation.
+BEFORE_SUBMISSION = {D.IDEA, D.PREPARING}
+# A funder answers some weeks after the call closes.
+ANSWER_DAYS = 20
 
 RESOURCES = [
     (
@@ -379,11 +397,13 @@ def seed(*, scale: int, log) -> None:
     _resources(rng, ctx, count=RESOURCES_PER_SCALE * scale)
     _practices(rng, ctx, projects, count=PRACTICES_PER_SCALE * scale)
     _demo_partner(opportunities)
+    _digest_subscribers(ctx)
     log(
         f"Projets : {Opportunity.objects.count()} financements, {Dossier.objects.count()} dossiers, "
         f"{Project.objects.count()} projets ({Project.objects.experiments().count()} "
         f"expérimentations), {Resource.objects.count()} ressources, "
-        f"{Practice.objects.published().count()} bonnes pratiques publiées"
+        f"{Practice.objects.published().count()} bonnes pratiques publiées, "
+        f"{Person.objects.filter(wants_digest=True).count()} abonnés à la lettre de veille"
     )
 
 
@@ -591,7 +611,9 @@ def _dossiers(rng, ctx, opportunities, projects, *, count) -> None:
     if missing <= 0 or not ctx["organizations"]:
         return
     statuses = list(DossierStatus)
-    opportunities = [o for o in opportunities if o.status == PublicationStatus.PUBLISHED]
+    opportunities = [
+        o for o in opportunities if o.status == PublicationStatus.PUBLISHED and o.deadline
+    ]
     start = Dossier.objects.count()
     plans = [
         _dossier_plan(rng, ctx, opportunities, projects, statuses[index % len(statuses)])
@@ -602,13 +624,16 @@ def _dossiers(rng, ctx, opportunities, projects, *, count) -> None:
 
 
 def _dossier_plan(rng, ctx, opportunities, projects, status) -> dict:
+    """The dossier (dated from its creation), its owners, its path and its key dates."""
     organization = rng.choice(ctx["organizations"])
     owners = _some(rng, ctx["people_of"][organization.pk], 1, 2)
-    opportunity = rng.choice(opportunities) if opportunities and rng.random() < 0.6 else None
+    path = _dossier_path(rng, status)
+    opportunity = _dossier_opportunity(rng, ctx, opportunities, path)
+    submission = opportunity.deadline if opportunity else _submission_date(rng, ctx, path)
+    moments = _timeline(rng, ctx, path, submission)
     kind = rng.choice(list(DossierKind))
     funder = opportunity.funder if opportunity else rng.choice(FUNDERS)
     requested = rng.choice([2000, 4500, 8000, 15000, 30000])
-    granted = status in {D.GRANTED, D.REPORT_DUE, D.CLOSED}
     dossier = Dossier(
         organization=organization,
         title=f"{DOSSIER_LABELS[kind]} – {funder} {ctx['today'].year}",
@@ -618,12 +643,72 @@ def _dossier_plan(rng, ctx, opportunities, projects, status) -> dict:
         project=rng.choice(projects) if projects and rng.random() < 0.3 else None,
         funder=funder,
         amount_requested=requested,
-        amount_granted=int(requested * rng.choice([0.6, 0.8, 1])) if granted else None,
+        amount_granted=int(requested * rng.choice([0.6, 0.8, 1])) if D.GRANTED in path else None,
         notes="Relancer le service instructeur si pas de nouvelles sous quinze jours.",
         created_by_id=ctx["users_of"].get(owners[0]),
+        created_at=moments[0],
     )
-    started = ctx["now"] - timedelta(days=rng.randint(20, 300))
-    return {"dossier": dossier, "owners": owners, "started": started}
+    dossier.updated_at = moments[-1]  # bulk_create stamps now: set again afterwards
+    return {
+        "dossier": dossier,
+        "owners": owners,
+        "path": path,
+        "moments": moments,
+        "submission": submission,
+    }
+
+
+def _dossier_path(rng, status) -> list[str]:
+    """The statuses the dossier went through, from the idea to `status`."""
+    if status == D.CLOSED:
+        return [*PIPELINES[rng.choice(CLOSED_FROM)], D.CLOSED]
+    return PIPELINES[status]
+
+
+def _dossier_opportunity(rng, ctx, opportunities, path):
+    """Most dossiers answer a call whose deadline fits their progress: still ahead while
+    at the idea or in preparation, past once filed (long enough past to have an answer)."""
+    if rng.random() >= 0.6:
+        return None
+    today = ctx["today"]
+    if path[-1] in BEFORE_SUBMISSION:
+        fitting = [o for o in opportunities if o.deadline >= today]
+    elif D.GRANTED in path or D.REFUSED in path:
+        fitting = [o for o in opportunities if o.deadline <= today - timedelta(days=ANSWER_DAYS)]
+    else:
+        fitting = [o for o in opportunities if o.deadline < today]
+    return rng.choice(fitting) if fitting else None
+
+
+def _submission_date(rng, ctx, path):
+    """Ahead while the dossier is being written, past once it was filed (or given up)."""
+    if path[-1] in BEFORE_SUBMISSION:
+        return ctx["today"] + timedelta(days=rng.randint(5, 60))
+    return ctx["today"] - timedelta(days=rng.randint(ANSWER_DAYS, 150))
+
+
+def _timeline(rng, ctx, path, submission) -> list:
+    """When each status of `path` was reached, the creation first, in order and in the
+    past; a dossier was filed on or a few days before its submission date."""
+    now = ctx["now"]
+    if D.SUBMITTED not in path:
+        created = now - timedelta(days=rng.randint(20, 300))
+        return [created, *_between(rng, created, now, len(path) - 1)]
+    filed = min(_morning(submission - timedelta(days=rng.randint(0, 3))), now)
+    created = filed - timedelta(days=rng.randint(30, 150))
+    filing = path.index(D.SUBMITTED)
+    before = _between(rng, created, filed, filing - 1)
+    after = _between(rng, filed, now, len(path) - filing - 1)
+    return [created, *before, filed, *after]
+
+
+def _between(rng, start, end, count) -> list:
+    """`count` moments between `start` and `end`, in order."""
+    return sorted(start + (end - start) * rng.uniform(0.05, 0.95) for _ in range(count))
+
+
+def _morning(day):
+    return timezone.make_aware(datetime.combine(day, time(10)))
 
 
 def _dossier_details(rng, ctx, plans) -> None:
@@ -634,54 +719,55 @@ def _dossier_details(rng, ctx, plans) -> None:
         owners += [
             Dossier.owners.through(dossier_id=dossier.pk, person_id=p) for p in plan["owners"]
         ]
-        steps += _history(rng, ctx, plan)
-        deadlines += _key_dates(rng, ctx, dossier)
-        documents += _checklist(rng, dossier)
+        steps += _history(ctx, plan)
+        deadlines += _key_dates(rng, ctx, plan)
+        documents += _checklist(rng, plan)
+    Dossier.objects.bulk_update([plan["dossier"] for plan in plans], ["updated_at"])
     Dossier.owners.through.objects.bulk_create(owners, ignore_conflicts=True)
     DossierTransition.objects.bulk_create(steps)
     DossierDeadline.objects.bulk_create(deadlines)
     DossierDocument.objects.bulk_create(documents)
 
 
-def _history(rng, ctx, plan) -> list[DossierTransition]:
-    dossier, actor = plan["dossier"], ctx["users_of"].get(plan["owners"][0])
-    path = PIPELINES[dossier.status]
-    moment = plan["started"]
-    rows = []
-    for previous, current in pairwise(path):
-        moment = min(moment + timedelta(days=rng.randint(5, 40)), ctx["now"])
-        rows.append(
-            DossierTransition(
-                dossier=dossier,
-                from_status=previous,
-                to_status=current,
-                actor_id=actor,
-                comment="Réponse reçue par courrier." if current in {D.GRANTED, D.REFUSED} else "",
-                created_at=moment,
-            )
+def _history(ctx, plan) -> list[DossierTransition]:
+    """As the services write it: the creation ("" → idée), then one row per step."""
+    dossier, actor, path = plan["dossier"], ctx["users_of"].get(plan["owners"][0]), plan["path"]
+    return [
+        DossierTransition(
+            dossier=dossier,
+            from_status=previous,
+            to_status=current,
+            actor_id=actor,
+            comment="Réponse reçue par courrier." if current in {D.GRANTED, D.REFUSED} else "",
+            created_at=moment,
         )
-    return rows
+        for previous, current, moment in zip(["", *path[:-1]], path, plan["moments"], strict=True)
+    ]
 
 
-def _key_dates(rng, ctx, dossier) -> list[DossierDeadline]:
-    today = ctx["today"]
-    submitted = dossier.status not in {D.IDEA, D.PREPARING}
-    submission = today + timedelta(days=rng.randint(-120, -10) if submitted else rng.randint(5, 60))
-    rows = [DossierDeadline(dossier=dossier, kind=DeadlineKind.SUBMISSION, due_on=submission)]
+def _key_dates(rng, ctx, plan) -> list[DossierDeadline]:
+    dossier = plan["dossier"]
+    label = "Date limite de l'appel" if dossier.opportunity else ""
+    rows = [
+        DossierDeadline(
+            dossier=dossier, kind=DeadlineKind.SUBMISSION, label=label, due_on=plan["submission"]
+        )
+    ]
     if dossier.status in {D.GRANTED, D.REPORT_DUE}:
         rows.append(
             DossierDeadline(
                 dossier=dossier,
                 kind=DeadlineKind.REPORT,
                 label="Bilan financier et qualitatif",
-                due_on=today + timedelta(days=rng.randint(5, 120)),
+                due_on=ctx["today"] + timedelta(days=rng.randint(5, 120)),
             )
         )
     return rows
 
 
-def _checklist(rng, dossier) -> list[DossierDocument]:
-    ready = len(PIPELINES[dossier.status]) > 2  # submitted: every piece was ready
+def _checklist(rng, plan) -> list[DossierDocument]:
+    dossier = plan["dossier"]
+    ready = D.SUBMITTED in plan["path"]  # filed: every piece was ready
     return [
         DossierDocument(
             dossier=dossier, label=label, is_done=ready or rng.random() < 0.4, position=position
@@ -928,19 +1014,69 @@ def _demo_partner(opportunities) -> None:
         return
     dossier = organization.dossiers.order_by("pk").first()
     if dossier is None:
-        dossier = Dossier.objects.create(
-            organization=organization,
-            title=f"Demande de subvention – Département du Val-d'Oise {today.year}",
-            kind=DossierKind.SUBSIDY,
-            status=DossierStatus.PREPARING,
-            funder="Département du Val-d'Oise",
-            amount_requested=3500,
-            created_by=person.user,
-        )
-        DossierTransition.objects.create(
-            dossier=dossier, from_status=D.IDEA, to_status=D.PREPARING, actor=person.user
-        )
-        DossierDeadline.objects.create(
-            dossier=dossier, kind=DeadlineKind.SUBMISSION, due_on=today + timedelta(days=21)
-        )
+        dossier = _partner_dossier(person, organization)
     dossier.owners.add(person)
+
+
+def _partner_dossier(person, organization) -> Dossier:
+    """A subsidy request she started twelve days ago and has been preparing for a week."""
+    today, started = timezone.localdate(), timezone.now() - timedelta(days=12)
+    prepared = started + timedelta(days=5)
+    dossier = Dossier.objects.create(
+        organization=organization,
+        title=f"Demande de subvention – Département du Val-d'Oise {today.year}",
+        kind=DossierKind.SUBSIDY,
+        status=DossierStatus.PREPARING,
+        funder="Département du Val-d'Oise",
+        amount_requested=3500,
+        created_by=person.user,
+        created_at=started,
+    )
+    Dossier.objects.filter(pk=dossier.pk).update(updated_at=prepared)
+    DossierTransition.objects.bulk_create(
+        [
+            DossierTransition(
+                dossier=dossier,
+                from_status="",
+                to_status=D.IDEA,
+                actor=person.user,
+                created_at=started,
+            ),
+            DossierTransition(
+                dossier=dossier,
+                from_status=D.IDEA,
+                to_status=D.PREPARING,
+                actor=person.user,
+                created_at=prepared,
+            ),
+        ]
+    )
+    DossierDeadline.objects.create(
+        dossier=dossier, kind=DeadlineKind.SUBMISSION, due_on=today + timedelta(days=21)
+    )
+    return dossier
+
+
+# --- The weekly digest ---------------------------------------------------------------------
+
+
+def _digest_subscribers(ctx) -> None:
+    """About a third of the active members, and the demo partner, asked for the weekly
+    digest, with the consent wording of their preferences page, so that it can be shown.
+    Whoever already has a digest consent record (either way) is left as they chose."""
+    members = sorted({pk for people in ctx["people_of"].values() for pk in people})
+    partner = Person.objects.filter(user__email=DEMO_PARTNER, status=PersonStatus.ACTIVE)
+    chosen = set(members[::3]) | set(partner.values_list("pk", flat=True))
+    decided = ConsentRecord.objects.filter(purpose=ConsentPurpose.DIGEST)
+    new = sorted(chosen - set(decided.values_list("person_id", flat=True)))
+    Person.objects.filter(pk__in=new).update(wants_digest=True, updated_at=ctx["now"])
+    ConsentRecord.objects.bulk_create(
+        ConsentRecord(
+            person_id=pk,
+            purpose=ConsentPurpose.DIGEST,
+            given=True,
+            wording_version=DIGEST_CONSENT_VERSION,
+            wording=DIGEST_CONSENT_WORDING,
+        )
+        for pk in new
+    )

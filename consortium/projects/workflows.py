@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from consortium.core.permissions import is_coordinator
 from consortium.core.services import audit_log_record
 from consortium.members.access import person_of
-from consortium.members.enums import AffiliationStatus, PersonStatus
+from consortium.members.enums import AffiliationStatus, OrganizationStatus, PersonStatus
 
 from .enums import DossierStatus, PracticeStatus, ProjectsAuditAction
 
@@ -39,7 +39,9 @@ def _is_active_member_of(user, organization) -> bool:
     if organization is None or person is None or person.status != PersonStatus.ACTIVE:
         return False
     return person.affiliations.filter(
-        organization=organization, status=AffiliationStatus.ACTIVE
+        organization=organization,
+        status=AffiliationStatus.ACTIVE,
+        organization__status=OrganizationStatus.ACTIVE,  # an archived one is read-only
     ).exists()
 
 

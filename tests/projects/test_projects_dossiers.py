@@ -12,6 +12,7 @@ from member_factories import member_of
 from project_factories import DossierFactory, OpportunityFactory, today_plus
 
 from consortium.core.models import AuditLogEntry, OutboxMessage
+from consortium.members.enums import AffiliationStatus, OrganizationStatus
 from consortium.members.services import ServiceError
 from consortium.projects.enums import (
     DeadlineKind,
@@ -157,6 +158,14 @@ def test_outsiders_cannot_move_a_dossier(organization, other_member, pending_per
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.IDEA
     assert not dossier.transitions.exists()
+
+
+def test_members_of_an_archived_organisation_no_longer_move_its_dossiers(organization, member):
+    dossier = DossierFactory(organization=organization)
+    organization.status = OrganizationStatus.ARCHIVED
+    organization.save()
+    with pytest.raises(TransitionError):
+        services.dossier_transition(dossier=dossier, name="preparer", actor=member.user)
 
 
 def test_the_coordination_moves_any_dossier(organization):
@@ -312,12 +321,37 @@ def test_a_missed_day_is_caught_up_once(organization, member):
 
 
 def test_report_dates_too_but_not_other_dates_nor_finished_files(organization, member):
-    dossier_due(organization, [member], in_days=7, kind=DeadlineKind.REPORT)
+    report = {"kind": DeadlineKind.REPORT, "status": DossierStatus.GRANTED}
+    dossier_due(organization, [member], in_days=7, **report)
     dossier_due(organization, [member], in_days=7, kind=DeadlineKind.OTHER)
     dossier_due(organization, [member], in_days=7, status=DossierStatus.CLOSED)
     dossier_due(organization, [member], in_days=7, status=DossierStatus.REFUSED)
     assert services.dossier_send_deadline_reminders() == 1
     assert services.dossier_send_deadline_reminders() == 0
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "reminded"),
+    [
+        (DeadlineKind.SUBMISSION, DossierStatus.PREPARING, True),
+        (DeadlineKind.SUBMISSION, DossierStatus.SUBMITTED, False),  # already submitted
+        (DeadlineKind.SUBMISSION, DossierStatus.GRANTED, False),
+        (DeadlineKind.REPORT, DossierStatus.PREPARING, False),  # nothing granted yet
+        (DeadlineKind.REPORT, DossierStatus.REPORT_DUE, True),
+    ],
+)
+def test_a_date_is_reminded_only_while_it_is_still_to_meet(
+    organization, member, kind, status, reminded
+):
+    dossier_due(organization, [member], in_days=5, kind=kind, status=status)
+    assert services.dossier_send_deadline_reminders() == int(reminded)
+
+
+def test_an_owner_who_left_the_organisation_is_not_reminded(organization, member):
+    colleague = member_of(organization)
+    dossier_due(organization, [member, colleague], in_days=3)
+    member.affiliations.filter(organization=organization).update(status=AffiliationStatus.LEFT)
+    assert services.dossier_send_deadline_reminders() == 1
 
 
 def test_a_date_moved_later_is_reminded_again(organization, member):

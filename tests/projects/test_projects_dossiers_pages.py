@@ -451,3 +451,18 @@ def test_pending_partners_are_sent_to_their_status_page(client, pending_person):
     client.force_login(pending_person.user)
     response = client.get(reverse("projects:dossiers"))
     assert response.status_code == 302 and response["Location"] == reverse("members:space")
+
+
+def test_a_file_closed_at_the_idea_stage_shows_no_step_it_skipped(
+    member_client, organization, member
+):
+    idea = services.dossier_create(
+        organization=organization,
+        actor=member.user,
+        fields={"title": "Idée abandonnée", "kind": DossierKind.FESTIVAL},
+    )
+    services.dossier_transition(dossier=idea, name="clore", actor=member.user)
+    steps = member_client.get(idea.get_absolute_url()).context["steps"]
+    done = [step["label"] for step in steps if step["done"]]
+    assert done == [DossierStatus.IDEA.label]
+    assert [step["label"] for step in steps if step["current"]] == [DossierStatus.CLOSED.label]

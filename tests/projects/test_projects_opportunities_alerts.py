@@ -8,6 +8,7 @@ from member_factories import member_of
 from project_factories import DossierFactory, OpportunityFactory
 
 from consortium.core.models import OutboxMessage
+from consortium.members.enums import AffiliationStatus
 from consortium.projects.enums import DossierStatus, PublicationStatus
 from consortium.projects.models import OpportunityFollow
 from consortium.projects.services.opportunities import opportunity_send_deadline_alerts
@@ -34,9 +35,17 @@ def follower_of(opportunity):
     return person
 
 
+def owns_a_dossier(person, opportunity, status=DossierStatus.PREPARING):
+    """`person` owns a dossier of their organisation on `opportunity`."""
+    organization = person.affiliations.get().organization
+    DossierFactory(opportunity=opportunity, organization=organization, status=status).owners.add(
+        person
+    )
+
+
 def owner_of(opportunity, status=DossierStatus.PREPARING):
     person = member_of()
-    DossierFactory(opportunity=opportunity, status=status).owners.add(person)
+    owns_a_dossier(person, opportunity, status)
     return person
 
 
@@ -86,7 +95,7 @@ def test_missed_day_is_caught_up():
 def test_follower_and_owner_get_one_email_per_offset():
     opportunity = OpportunityFactory(deadline=DEADLINE)
     both = follower_of(opportunity)
-    DossierFactory(opportunity=opportunity).owners.add(both)
+    owns_a_dossier(both, opportunity)
     owner = owner_of(opportunity)
     assert opportunity_send_deadline_alerts(today=day(14)) == 2
     assert alerts(both).count() == 1
@@ -119,3 +128,19 @@ def test_a_moved_deadline_is_alerted_again():
 def test_task_runs_the_service():
     assert send_deadline_alerts.name == "projects.send_deadline_alerts"
     assert send_deadline_alerts.run() == 0
+
+
+@pytest.mark.parametrize(
+    "status", [DossierStatus.SUBMITTED, DossierStatus.GRANTED, DossierStatus.REPORT_DUE]
+)
+def test_owners_of_a_dossier_already_submitted_are_not_alerted(status):
+    opportunity = OpportunityFactory(deadline=DEADLINE)
+    owner_of(opportunity, status=status)
+    assert opportunity_send_deadline_alerts(today=day(14)) == 0
+
+
+def test_an_owner_who_left_the_organisation_is_not_alerted():
+    opportunity = OpportunityFactory(deadline=DEADLINE)
+    owner = owner_of(opportunity)
+    owner.affiliations.update(status=AffiliationStatus.LEFT)
+    assert opportunity_send_deadline_alerts(today=day(14)) == 0

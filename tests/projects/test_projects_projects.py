@@ -464,3 +464,23 @@ def test_partner_list_of_organizations_offered_is_active_only(client, member, or
     client.force_login(member.user)
     choices = client.get(url("project_partners", project)).context["form"].fields["organization"]
     assert set(choices.queryset) == set(Organization.objects.active())
+
+
+def test_a_simple_partner_cannot_take_the_project_over(client, member, organization):
+    """A "partenaire" may not make itself lead, add others, nor remove the lead."""
+    theirs = OrganizationFactory()
+    project = led_by(theirs)
+    mine = ProjectPartnerFactory(project=project, organization=organization)
+    client.force_login(member.user)
+    grab = {"organization": organization.pk, "role": PartnerRole.LEAD}
+    assert client.post(url("project_partners", project), grab).status_code == 404
+    lead = project.partnerships.get(organization=theirs)
+    remove = reverse("projects:project_partner_remove", args=[project.slug, lead.pk])
+    assert client.post(remove).status_code == 404
+    assert project.partnerships.get(pk=lead.pk).role == PartnerRole.LEAD
+    page = client.get(url("project_partners", project))
+    assert page.status_code == 200 and page.context["form"] is None
+    # It may leave the project, though.
+    leave = reverse("projects:project_partner_remove", args=[project.slug, mine.pk])
+    assert client.post(leave).status_code == 302
+    assert not project.partnerships.filter(organization=organization).exists()

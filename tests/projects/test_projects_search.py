@@ -1,9 +1,13 @@
 """The search page (/recherche/): French full-text search on PostgreSQL, a simple fallback
 elsewhere, results by type and scoped by visibility, a constant number of queries."""
 
+from datetime import timedelta
+
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from factories import CoordinatorFactory
 from member_factories import member_of
 from project_factories import (
@@ -300,3 +304,23 @@ def test_list_filters_match_words_off_postgresql(monkeypatch):
     monkeypatch.setattr("consortium.projects.querysets.text.full_text_search", pytest.fail)
     assert list(Practice.objects.search("MUSIC crèche")) == [practice]
     assert not Practice.objects.search("musical").exists()
+
+
+def test_see_all_leads_to_a_list_with_as_many_opportunities(client, member):
+    OpportunityFactory(title="Résidence ouverte", is_public=True)
+    OpportunityFactory(
+        title="Résidence close",
+        is_public=True,
+        opens_on=timezone.localdate() - timedelta(days=60),
+        deadline=timezone.localdate() - timedelta(days=1),
+    )
+    public = search(user=AnonymousUser(), text="résidence")
+    group = next(g for g in public if g.kind.key == "financements")
+    assert group.total == 1  # the public list shows open ones only
+    assert len(client.get(group.more_url).context["page_obj"]) == 1
+    client.force_login(member.user)
+    group = next(
+        g for g in search(user=member.user, text="résidence") if g.kind.key == "financements"
+    )
+    assert group.total == 2
+    assert len(client.get(group.more_url).context["page_obj"]) == 2

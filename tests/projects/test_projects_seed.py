@@ -4,6 +4,7 @@ with a consistent history, real files, and nothing more on a second run."""
 import shutil
 import subprocess
 from io import StringIO
+from itertools import pairwise
 
 import pytest
 from django.core.files.storage import default_storage
@@ -11,9 +12,19 @@ from django.core.management import call_command
 from django.utils import timezone
 from service_checks import require
 
-from consortium.projects.enums import DossierStatus, PracticeStatus, PublicationStatus
+from consortium.members.enums import ConsentPurpose, PersonStatus
+from consortium.members.models import ConsentRecord, Person
+from consortium.members.services import DIGEST_CONSENT_VERSION, DIGEST_CONSENT_WORDING
+from consortium.projects.enums import (
+    DeadlineKind,
+    DossierStatus,
+    PracticeStatus,
+    PublicationStatus,
+)
 from consortium.projects.models import (
     Dossier,
+    DossierDeadline,
+    DossierDocument,
     DossierTransition,
     Opportunity,
     OpportunityFollow,
@@ -22,7 +33,9 @@ from consortium.projects.models import (
     Project,
     Resource,
 )
-from consortium.projects.seed import PIPELINES, minimal_pdf
+from consortium.projects.seed import minimal_pdf
+from consortium.projects.services.digest import digest_recipients
+from consortium.projects.workflows import DOSSIER_TRANSITIONS
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +57,29 @@ def seeded(mailoutbox):
 
 
 def _counts():
-    models = (Opportunity, Dossier, DossierTransition, Project, Resource, Practice, PracticeImage)
-    return {model.__name__: model.objects.count() for model in models}
+    models = (
+        Opportunity,
+        Dossier,
+        DossierTransition,
+        DossierDeadline,
+        DossierDocument,
+        OpportunityFollow,
+        Project,
+        Resource,
+        Practice,
+        PracticeImage,
+        ConsentRecord,
+    )
+    counts = {model.__name__: model.objects.count() for model in models}
+    counts["digest"] = Person.objects.filter(wants_digest=True).count()
+    return counts
+
+
+ALLOWED_STEPS = {
+    (source, transition.target)
+    for transition in DOSSIER_TRANSITIONS.values()
+    for source in transition.sources
+}
 
 
 def test_volumes_at_scale_one(seeded):
@@ -84,8 +118,6 @@ def test_opportunities_are_varied_and_some_close_soon(seeded):
 def test_dossiers_cover_every_step_with_a_consistent_history(seeded):
     assert set(Dossier.objects.values_list("status", flat=True)) == set(DossierStatus.values)
     for dossier in Dossier.objects.prefetch_related("transitions", "owners__affiliations"):
-        path = [step.to_status for step in dossier.transitions.all()]
-        assert [DossierStatus.IDEA, *path] == PIPELINES[dossier.status]
         assert dossier.owners.exists()
         for owner in dossier.owners.all():
             assert dossier.organization_id in {a.organization_id for a in owner.affiliations.all()}
@@ -93,6 +125,86 @@ def test_dossiers_cover_every_step_with_a_consistent_history(seeded):
             assert dossier.amount_granted is None
     assert Dossier.objects.filter(deadlines__isnull=False).distinct().count() >= 40
     assert Dossier.objects.filter(documents__is_done=False).exists()
+
+
+def test_every_history_starts_at_the_creation_and_follows_the_workflow(seeded):
+    now = timezone.now()
+    closed_from = set()
+    for dossier in Dossier.objects.prefetch_related("transitions"):
+        steps = list(dossier.transitions.all())  # ordered by created_at, id
+        assert (steps[0].from_status, steps[0].to_status) == ("", DossierStatus.IDEA)
+        assert steps[-1].to_status == dossier.status
+        for previous, step in pairwise(steps):
+            assert step.from_status == previous.to_status
+            assert (step.from_status, step.to_status) in ALLOWED_STEPS
+            assert previous.created_at <= step.created_at
+        assert dossier.created_at <= steps[0].created_at
+        assert steps[-1].created_at <= now
+        assert dossier.updated_at >= steps[-1].created_at
+        if dossier.status == DossierStatus.CLOSED:
+            closed_from.add(steps[-1].from_status)
+        granted = DossierStatus.GRANTED in {step.to_status for step in steps}
+        assert (dossier.amount_granted is not None) == granted
+    assert len(closed_from) >= 2  # not every closed dossier went the whole way
+
+
+def test_linked_dossiers_keep_to_their_call_deadline(seeded):
+    today = timezone.localdate()
+    linked = Dossier.objects.filter(opportunity__isnull=False).select_related("opportunity")
+    linked = linked.prefetch_related("deadlines", "transitions")
+    assert linked.filter(opportunity__deadline__gte=today).exists()
+    assert linked.filter(opportunity__deadline__lt=today).exists()
+    for dossier in linked:
+        deadline = dossier.opportunity.deadline
+        submission = [
+            d.due_on for d in dossier.deadlines.all() if d.kind == DeadlineKind.SUBMISSION
+        ]
+        assert submission == [deadline]
+        if deadline >= today:
+            assert dossier.status in {DossierStatus.IDEA, DossierStatus.PREPARING}
+        filed = [s for s in dossier.transitions.all() if s.to_status == DossierStatus.SUBMITTED]
+        for step in filed:
+            assert timezone.localdate(step.created_at) <= deadline
+
+
+def test_submitted_dossiers_have_a_past_submission_date(seeded):
+    today = timezone.localdate()
+    filed = Dossier.objects.filter(transitions__to_status=DossierStatus.SUBMITTED).distinct()
+    dates = DossierDeadline.objects.filter(dossier__in=filed, kind=DeadlineKind.SUBMISSION)
+    assert dates.exists()
+    assert not dates.filter(due_on__gte=today).exists()
+
+
+def test_a_third_of_the_members_receive_the_digest(seeded):
+    subscribers = Person.objects.filter(wants_digest=True)
+    active = Person.objects.filter(status=PersonStatus.ACTIVE).count()
+    assert 0.2 <= subscribers.count() / active <= 0.45
+    assert subscribers.filter(user__email="partenaire@demo.consortium95.fr").exists()
+    consents = ConsentRecord.objects.filter(purpose=ConsentPurpose.DIGEST)
+    assert consents.count() == subscribers.count()
+    assert set(consents.values_list("person_id", flat=True)) == set(
+        subscribers.values_list("pk", flat=True)
+    )
+    assert set(consents.values_list("given", "wording_version", "wording")) == {
+        (True, DIGEST_CONSENT_VERSION, DIGEST_CONSENT_WORDING)
+    }
+    assert digest_recipients(week="2000-W01").count() == subscribers.count()
+
+
+def test_a_withdrawn_digest_consent_is_not_given_again(seeded):
+    person = Person.objects.filter(wants_digest=True).first()
+    Person.objects.filter(pk=person.pk).update(wants_digest=False)
+    ConsentRecord.objects.create(
+        person=person,
+        purpose=ConsentPurpose.DIGEST,
+        given=False,
+        wording_version=DIGEST_CONSENT_VERSION,
+        wording=DIGEST_CONSENT_WORDING,
+    )
+    call_command("seed_demo", stdout=StringIO())
+    person.refresh_from_db()
+    assert not person.wants_digest
+    assert person.consents.filter(purpose=ConsentPurpose.DIGEST).count() == 2
 
 
 def test_projects_have_partners_and_experiments_their_protocol(seeded):

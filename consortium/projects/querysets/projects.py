@@ -5,6 +5,7 @@ from consortium.core.permissions import is_coordinator
 from consortium.members.access import is_member, person_of
 from consortium.members.enums import AffiliationStatus, OrganizationStatus, PersonStatus
 
+from ..enums import PartnerRole
 from .text import TextSearchMixin
 
 
@@ -33,17 +34,27 @@ class ProjectQuerySet(TextSearchMixin, ScopedQuerySet):
         """The network's projects are the network's: members, observers and the coordination."""
         return self.all() if is_member(user) else self.none()
 
-    def partnered_by(self, person):
-        """Projects one of whose partners is an organisation `person` is active in."""
+    def partnered_by(self, person, **partnership):
+        """Projects one of whose partners is an organisation `person` is active in
+        (`partnership`: more conditions on that partnership, such as its role)."""
         if person is None or person.status != PersonStatus.ACTIVE:
             return self.none()
+        conditions = {f"partnerships__{name}": value for name, value in partnership.items()}
         return self.filter(
             pk__in=self.model.objects.filter(
                 partnerships__organization__affiliations__person=person,
                 partnerships__organization__affiliations__status=AffiliationStatus.ACTIVE,
                 partnerships__organization__status=OrganizationStatus.ACTIVE,
+                **conditions,
             ).values("pk")
         )
+
+    def partners_managed_by(self, user):
+        """Whose partners `user` may change: the lead organisations' members (and the
+        coordination). Other partners edit the description and may only leave."""
+        if is_coordinator(user):
+            return self.all()
+        return self.partnered_by(person_of(user), role=PartnerRole.LEAD)
 
     def editable_by(self, user):
         """The coordination edits every project; a partner's active members edit theirs."""

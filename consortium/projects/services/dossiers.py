@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -22,12 +23,20 @@ from consortium.members.enums import AffiliationStatus, PersonStatus
 from consortium.members.models import Organization, Person
 from consortium.members.services import ServiceError
 
-from ..enums import DeadlineKind, DossierKind, DossierStatus, ProjectsAuditAction
+from ..enums import (
+    BEFORE_SUBMISSION,
+    REPORT_OWED,
+    DeadlineKind,
+    DossierKind,
+    DossierStatus,
+    ProjectsAuditAction,
+)
 from ..models import Dossier, DossierDeadline, DossierDocument, DossierTransition
 from ..workflows import DOSSIER_TRANSITIONS, Transition, dossier_team, workflow_apply
 
 # Days before a submission or report date when the owners are reminded.
 REMINDER_DAYS = 7
+# The key dates whose owners are reminded (while still to meet: see _due_deadlines).
 REMINDED_KINDS = (DeadlineKind.SUBMISSION, DeadlineKind.REPORT)
 
 # The checklist a new dossier starts with, by kind (French, as shown; marked for makemessages).
@@ -280,27 +289,31 @@ def dossier_deadline_delete(*, deadline: DossierDeadline, actor: User) -> None:
 
 
 def _due_deadlines(today: date):
-    """Submission and report dates within the next REMINDER_DAYS days, of files in progress.
+    """Submission and report dates within the next REMINDER_DAYS days, still to meet.
 
     A window rather than the single day J-7: a day without the task (a worker down)
     is caught up the next day; the outbox's uniqueness keeps each reminder single.
     """
+    window = {"due_on__gte": today, "due_on__lte": today + timedelta(days=REMINDER_DAYS)}
+    # A submission date matters until the file is submitted; a report date once granted.
+    still_to_do = Q(kind=DeadlineKind.SUBMISSION, dossier__status__in=BEFORE_SUBMISSION) | Q(
+        kind=DeadlineKind.REPORT, dossier__status__in=REPORT_OWED
+    )
     return (
-        DossierDeadline.objects.filter(
-            kind__in=REMINDED_KINDS,
-            due_on__gte=today,
-            due_on__lte=today + timedelta(days=REMINDER_DAYS),
-            dossier__in=Dossier.objects.in_progress(),
-        )
+        DossierDeadline.objects.filter(still_to_do, **window)
         .select_related("dossier__organization")
         .order_by("due_on", "pk")
     )
 
 
 def _owners_to_remind(dossier: Dossier):
-    return dossier.owners.filter(status=PersonStatus.ACTIVE, user__is_active=True).select_related(
-        "user"
-    )
+    """Owners still in the network and still in the dossier's organisation."""
+    return dossier.owners.filter(
+        status=PersonStatus.ACTIVE,
+        user__is_active=True,
+        affiliations__organization=dossier.organization_id,
+        affiliations__status=AffiliationStatus.ACTIVE,
+    ).select_related("user")
 
 
 def dossier_send_deadline_reminders(*, today: date | None = None) -> int:

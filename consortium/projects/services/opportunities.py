@@ -7,15 +7,16 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from consortium.core.models import User
 from consortium.core.outbox import outbox_enqueue
 from consortium.core.services import audit_log_record
-from consortium.members.enums import PersonStatus
+from consortium.members.enums import AffiliationStatus, PersonStatus
 from consortium.members.models import Person
 from consortium.members.services import ServiceError, unique_slug
 
-from ..enums import DossierStatus, ProjectsAuditAction, PublicationStatus
+from ..enums import BEFORE_SUBMISSION, ProjectsAuditAction, PublicationStatus
 from ..models import (
     Dossier,
     Opportunity,
@@ -31,8 +32,6 @@ OPPORTUNITY_RESERVED_SLUGS = ("publiques", "nouvelle")
 # days down to the next one, so a missed daily run (or a follow started late) still gets
 # it once; the outbox's unique kind makes every later run a no-op.
 DEADLINE_ALERTS = ((14, 4), (3, 0))
-# Dossiers whose owners still care about the opportunity's deadline.
-FINISHED_DOSSIERS = (DossierStatus.CLOSED, DossierStatus.REFUSED)
 
 
 # --- The coordination's opportunities --------------------------------------------------
@@ -109,7 +108,7 @@ def opportunity_publish(*, opportunity: Opportunity, by: User) -> Opportunity:
     stays: the digest relies on it, and an item must not come back in a later digest."""
     locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     if locked.status == PublicationStatus.PUBLISHED:
-        raise ServiceError("Cette opportunité est déjà publiée.")
+        raise ServiceError(_("Cette opportunité est déjà publiée."))
     opportunity.status = PublicationStatus.PUBLISHED
     opportunity.published_at = locked.published_at or timezone.now()
     opportunity.save(update_fields=["status", "published_at", "updated_at"])
@@ -121,7 +120,7 @@ def opportunity_publish(*, opportunity: Opportunity, by: User) -> Opportunity:
 def opportunity_unpublish(*, opportunity: Opportunity, by: User) -> Opportunity:
     """Take an opportunity back to draft (published by mistake, or withdrawn by its funder)."""
     if opportunity.status != PublicationStatus.PUBLISHED:
-        raise ServiceError("Cette opportunité n'est pas publiée.")
+        raise ServiceError(_("Cette opportunité n'est pas publiée."))
     opportunity.status = PublicationStatus.DRAFT
     opportunity.save(update_fields=["status", "updated_at"])
     audit_log_record(
@@ -139,8 +138,10 @@ def opportunity_unpublish(*, opportunity: Opportunity, by: User) -> Opportunity:
 def opportunity_follow(*, opportunity: Opportunity, person: Person) -> OpportunityFollow:
     """`person` follows a published opportunity: deadline alerts at J-14 and J-3."""
     if opportunity.status != PublicationStatus.PUBLISHED:
-        raise ServiceError("Cette opportunité n'est pas publiée.")
-    follow, _ = OpportunityFollow.objects.get_or_create(opportunity=opportunity, person=person)
+        raise ServiceError(_("Cette opportunité n'est pas publiée."))
+    follow, _created = OpportunityFollow.objects.get_or_create(
+        opportunity=opportunity, person=person
+    )
     return follow
 
 
@@ -154,10 +155,15 @@ def opportunity_unfollow(*, opportunity: Opportunity, person: Person) -> None:
 
 
 def _alerted_people(opportunity: Opportunity):
-    """Followers and owners of a live dossier on it, each once, with why they hear of it."""
+    """Followers, and owners of a dossier on it not yet submitted, each once."""
     follows = OpportunityFollow.objects.filter(opportunity=opportunity, person=OuterRef("pk"))
-    dossiers = Dossier.objects.filter(opportunity=opportunity, owners=OuterRef("pk")).exclude(
-        status__in=FINISHED_DOSSIERS
+    dossiers = Dossier.objects.filter(
+        opportunity=opportunity,
+        status__in=BEFORE_SUBMISSION,
+        owners=OuterRef("pk"),
+        # Owners who left the organisation no longer hear of its files.
+        organization__affiliations__person=OuterRef("pk"),
+        organization__affiliations__status=AffiliationStatus.ACTIVE,
     )
     return (
         Person.objects.filter(status=PersonStatus.ACTIVE, user__is_active=True)

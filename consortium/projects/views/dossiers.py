@@ -375,8 +375,15 @@ def _steps(dossier: Dossier, history: list) -> list[dict]:
     )
     path.append(D.CLOSED)
     reached = path.index(dossier.status) if dossier.status in path else -1
+    # Done: before the current step and really gone through (a file closed at the idea
+    # stage never was submitted).
+    visited = {DossierStatus.IDEA} | {record.to_status for record in history}
     return [
-        {"label": status.label, "current": index == reached, "done": index < reached}
+        {
+            "label": status.label,
+            "current": index == reached,
+            "done": index < reached and status in visited,
+        }
         for index, status in enumerate(path)
     ]
 

@@ -19,6 +19,7 @@ from consortium.members.models import Organization
 from consortium.members.services import ServiceError
 from consortium.members.views.directory import paginate
 
+from ..access import active_person
 from ..filters.projects import ProjectFilter
 from ..forms.projects import PartnerForm, ProjectForm
 from ..models import Practice, Project
@@ -130,12 +131,24 @@ def project_edit(request, slug):
 # --- Partners --------------------------------------------------------------------------
 
 
+def _manages_partners(user, project: Project) -> bool:
+    return Project.objects.partners_managed_by(user).filter(pk=project.pk).exists()
+
+
+def _own_organization_ids(user) -> set[int]:
+    organizations = Organization.objects.acted_for_by(active_person(user))
+    return set(organizations.values_list("pk", flat=True))
+
+
 @member_required
 def project_partners(request, slug):
-    """The partner organisations of a project, and the form that adds one."""
+    """The partner organisations of a project, and the form that adds one (for the lead)."""
     project = _editable_project(request, slug)
-    form = PartnerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    manages = _manages_partners(request.user, project)
+    if request.method == "POST" and not manages:
+        raise Http404
+    form = PartnerForm(request.POST or None) if manages else None
+    if form is not None and request.method == "POST" and form.is_valid():
         organization = form.cleaned_data["organization"]
         try:
             services.project_partner_add(
@@ -150,7 +163,11 @@ def project_partners(request, slug):
             )
             return redirect("projects:project_partners", slug=project.slug)
     partners = project.partnerships.select_related("organization").order_by("organization__name")
-    context = {"project": project, "form": form, "partners": partners}
+    mine = _own_organization_ids(request.user)
+    # The lead's members remove any partner; another partner's members, their own.
+    for partner in partners:
+        partner.removable = manages or partner.organization_id in mine
+    context = {"project": project, "form": form, "partners": partners, "manages": manages}
     return render(request, "projects/projects/partners.html", context)
 
 
@@ -159,6 +176,9 @@ def project_partners(request, slug):
 def project_partner_remove(request, slug, pk):
     project = _editable_project(request, slug)
     partnership = get_object_or_404(project.partnerships.select_related("organization"), pk=pk)
+    own = partnership.organization_id in _own_organization_ids(request.user)
+    if not (own or _manages_partners(request.user, project)):
+        raise Http404
     try:
         services.project_partner_remove(partnership=partnership)
     except ServiceError as error:
