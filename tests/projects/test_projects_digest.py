@@ -17,6 +17,7 @@ from consortium.projects.models import DigestDelivery
 from consortium.projects.services.digest import (
     digest_send_weekly,
     iso_week,
+    person_from_unsubscribe_token,
     unsubscribe_token,
     unsubscribe_url,
 )
@@ -242,3 +243,10 @@ def test_the_digest_goes_out_on_monday_at_eight_paris_time(settings):
     schedule = entry["schedule"]
     assert (schedule.day_of_week, schedule.hour, schedule.minute) == ({1}, {8}, {0})
     assert settings.CELERY_TIMEZONE == "Europe/Paris"
+
+
+def test_the_unsubscribe_link_is_the_same_in_every_digest(cergy_culture):
+    person = subscriber(cergy_culture)
+    assert unsubscribe_token(person) == unsubscribe_token(person)
+    assert person_from_unsubscribe_token(unsubscribe_token(person)) == person
+    assert person_from_unsubscribe_token("not-a-token") is None

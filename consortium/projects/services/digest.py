@@ -55,15 +55,16 @@ def iso_week(moment: datetime) -> str:
 
 def unsubscribe_token(person: Person) -> str:
     """A signed token naming the person; it works without login and does not expire
-    (a List-Unsubscribe link in an old e-mail must still work)."""
-    return signing.dumps(person.pk, salt=UNSUBSCRIBE_SALT)
+    (a List-Unsubscribe link in an old e-mail must still work). No timestamp: the same
+    person always gets the same link."""
+    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(person.pk))
 
 
 def person_from_unsubscribe_token(token: str) -> Person | None:
     """The person a token was made for, or None (tampered, or the account is gone)."""
     try:
-        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
+        pk = int(signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token))
+    except (signing.BadSignature, ValueError):
         return None
     return Person.objects.select_related("user").filter(pk=pk).first()
 
