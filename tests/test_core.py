@@ -9,6 +9,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser, Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.http import Http404, HttpResponse
 from django.test import Client, RequestFactory
@@ -29,6 +30,7 @@ from consortium.core.permissions import (
 )
 from consortium.core.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
 from consortium.core.services import audit_log_record, role_grant, role_revoke
+from consortium.core.widgets import StoredFileInput
 from consortium.members.models import Need, NeedTag
 from consortium.settings._mail import mailers_from_url
 
@@ -400,3 +402,11 @@ def test_pdf_media_paths_cannot_climb_out_of_media_root(settings, tmp_path):
     (tmp_path / "secret.txt").write_text("confidentiel")
     with pytest.raises(ValueError, match="refused"):
         pdf._local_files(f"{settings.MEDIA_URL}../secret.txt")
+
+
+def test_a_stored_file_is_named_not_linked():
+    stored = SimpleUploadedFile("statuts.pdf", b"%PDF-1.4")
+    stored.url = "/media/dossiers/2026/statuts.pdf"  # what a FieldFile would offer
+    html = StoredFileInput().render("file", stored)
+    assert "statuts.pdf" in html
+    assert "href" not in html and "/media/" not in html

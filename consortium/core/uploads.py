@@ -1,8 +1,11 @@
-"""Upload validation: size, extension and the file's actual content."""
+"""Upload validation (size, extension and the file's actual content), and images cleared of
+their metadata before they are published."""
 
+import io
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -89,3 +92,48 @@ def validate_image(upload) -> None:
     if getattr(upload, "_committed", False):
         return
     _validate(upload, IMAGE_SIGNATURES, MAX_IMAGE_SIZE)
+
+
+# Extension (checked by validate_image) -> the format the image is re-encoded in.
+IMAGE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
+# The only Pillow metadata kept: PNG transparency, which is part of the picture.
+_KEPT_INFO = ("transparency",)
+
+
+def strip_image_metadata(upload) -> SimpleUploadedFile:
+    """The image of `upload` re-encoded without its metadata (EXIF with GPS position and
+    camera, ICC profile, text chunks), under the same name and format.
+
+    Call it after validate_image. Photos taken sideways are turned upright first, since the
+    EXIF orientation that told browsers to turn them is removed.
+    """
+    from PIL import Image, ImageOps
+
+    image_format = IMAGE_FORMATS[Path(upload.name).suffix.lower()]
+    upload.seek(0)
+    try:
+        with Image.open(upload) as original:
+            image = ImageOps.exif_transpose(original)
+    except (OSError, ValueError, Image.DecompressionBombError) as error:
+        raise ValidationError(
+            _("L'image ne peut pas être lue : choisissez-en une autre."), code="invalid_image"
+        ) from error
+    upload.seek(0)
+    return SimpleUploadedFile(
+        upload.name, _encoded(image, image_format), content_type=Image.MIME[image_format]
+    )
+
+
+def _encoded(image, image_format: str) -> bytes:
+    # Pillow falls back on image.info for some metadata (the PNG ICC profile): empty it.
+    image.info = {key: value for key, value in image.info.items() if key in _KEPT_INFO}
+    options = {}
+    if image_format == "JPEG":
+        options["quality"] = 90
+        if image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+    elif image_format == "WEBP":
+        options["quality"] = 90
+    buffer = io.BytesIO()
+    image.save(buffer, image_format, **options)
+    return buffer.getvalue()

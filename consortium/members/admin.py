@@ -8,9 +8,12 @@ foreign key would query its choices once per row).
 """
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from consortium.core.widgets import StoredFileInput
 
 from . import services
 from .enums import OrganizationStatus
@@ -295,6 +298,8 @@ class GroupMembershipAdmin(admin.ModelAdmin):
 
 @admin.register(GroupDocument)
 class GroupDocumentAdmin(admin.ModelAdmin):
+    # The file is named, not linked: group files are served by a view that checks access.
+    formfield_overrides = {models.FileField: {"widget": StoredFileInput}}
     list_display = ["title", "group", "added_by", "created_at"]
     list_filter = ["group"]
     search_fields = ["title", "group__title", "url"]

@@ -6,8 +6,10 @@ widgets so that the forms stay light with the full territory.
 """
 
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from consortium.core.widgets import StoredFileInput
 from consortium.members.admin import ReadOnlyInline
 
 from .models import (
@@ -28,6 +30,11 @@ from .models import (
 )
 
 STAMPS = ("created_at", "updated_at")
+# Stored files are named, never linked: media files are served by views that check access.
+NO_MEDIA_LINKS = {
+    models.FileField: {"widget": StoredFileInput},
+    models.ImageField: {"widget": StoredFileInput},
+}
 
 
 class OpportunitySectorInline(admin.TabularInline):
@@ -36,6 +43,7 @@ class OpportunitySectorInline(admin.TabularInline):
 
 
 class OpportunityAttachmentInline(admin.TabularInline):
+    formfield_overrides = NO_MEDIA_LINKS
     model = OpportunityAttachment
     fields = ["title", "file"]
     extra = 0
@@ -75,6 +83,7 @@ class DossierDeadlineInline(admin.TabularInline):
 
 
 class DossierDocumentInline(admin.TabularInline):
+    formfield_overrides = NO_MEDIA_LINKS
     model = DossierDocument
     fields = ["label", "is_done", "file", "position"]
     extra = 0
@@ -111,6 +120,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
 @admin.register(Resource)
 class ResourceAdmin(admin.ModelAdmin):
+    formfield_overrides = NO_MEDIA_LINKS
     list_display = ["title", "kind", "status", "is_public", "published_at"]
     list_filter = ["status", "kind", "is_public"]
     search_fields = ["title", "summary"]
@@ -120,6 +130,7 @@ class ResourceAdmin(admin.ModelAdmin):
 
 
 class PracticeImageInline(admin.TabularInline):
+    formfield_overrides = NO_MEDIA_LINKS
     model = PracticeImage
     fields = ["image", "alt_text", "caption", "position"]
     extra = 0

@@ -51,14 +51,15 @@ def dossier_team(user, dossier) -> bool:
 
 
 def practice_authors(user, practice) -> bool:
-    """Who proposed the sheet, their organisation, or the coordination."""
+    """The coordination; the active members of the sheet's organisation; when it has
+    none, its proposer (while active). Leaving the organisation ends the access."""
     if is_coordinator(user):
         return True
+    if practice.organization_id is not None:
+        return _is_active_member_of(user, practice.organization)
     person = person_of(user)
     is_author = person is not None and practice.proposed_by_id == person.pk
-    if is_author and person.status == PersonStatus.ACTIVE:
-        return True
-    return _is_active_member_of(user, practice.organization)
+    return is_author and person.status == PersonStatus.ACTIVE
 
 
 def coordination(user, obj) -> bool:

@@ -3,9 +3,10 @@ only read); drafts for their organisation and the coordination only; the review 
 for the coordination."""
 
 from access import coordination_only, everyone, network, post_only
-from project_factories import PracticeFactory
+from project_factories import PracticeFactory, png_upload
 
 from consortium.projects.enums import PracticeStatus
+from consortium.projects.models import PracticeImage
 
 
 def _published(samples: dict) -> dict:
@@ -20,6 +21,10 @@ ROUTES = {
     "projects:practices": everyone(200),
     "projects:practice": everyone(200, kwargs=_published),
     "projects:practice_pdf": everyone(200, kwargs=_published),
+    # The image of a published sheet is as public as the sheet.
+    "projects:practice_image": everyone(
+        200, kwargs=lambda s: {"slug": s["practices_published"].slug, "pk": s["practices_image"].pk}
+    ),
     "projects:practice_create": network(observer=404),
     "projects:my_practices": network(observer=404),
     # A draft of org_a: its member and referent edit it; another organisation never sees it.
@@ -33,8 +38,12 @@ ROUTES = {
 
 
 def samples(base: dict) -> dict:
+    published = PracticeFactory()
     return {
-        "practices_published": PracticeFactory(),
+        "practices_published": published,
+        "practices_image": PracticeImage.objects.create(
+            practice=published, image=png_upload(), alt_text="Un atelier"
+        ),
         "practices_draft": PracticeFactory(
             status=PracticeStatus.DRAFT,
             published_at=None,

@@ -60,6 +60,15 @@ def network(transactional_db):
     }
 
 
+def image_loaded(locator) -> int:
+    """The natural width of a loaded image (0 when the browser could not load it)."""
+    locator.wait_for()
+    return locator.evaluate(
+        "img => img.complete ? img.naturalWidth"
+        " : new Promise(done => img.addEventListener('load', () => done(img.naturalWidth)))"
+    )
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_catalogue(new_page, screenshots, network, width):
     page = new_page(width)
@@ -73,7 +82,8 @@ def test_catalogue(new_page, screenshots, network, width):
 def test_public_sheet(new_page, screenshots, network, width):
     page = new_page(width)
     assert page.goto(network["published"].get_absolute_url()).status == 200
-    assert page.locator("img[alt='Une assistante maternelle chante avec deux bébés']").count()
+    image = page.locator("img[alt='Une assistante maternelle chante avec deux bébés']")
+    assert image_loaded(image) == 320  # served by the sheet's image view, not /media/
     check_page(page, "bonne-pratique", width, screenshots)
 
 
@@ -104,6 +114,7 @@ def test_create_form_and_its_errors(new_page, session_of, screenshots, network, 
 def test_edit_form_with_an_image(new_page, session_of, screenshots, network, width):
     page = new_page(width, session_of(network["coordinator"]))
     assert page.goto(f"/bonnes-pratiques/{network['published'].slug}/modifier/").status == 200
+    assert image_loaded(page.locator("main form img").first) == 320
     check_page(page, "bonne-pratique-modifier", width, screenshots)
 
 

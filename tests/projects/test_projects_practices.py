@@ -1,6 +1,8 @@
 """Best practices: the review workflow (steps, roles, history, e-mails), proposing and
 editing a sheet, who sees what, and stored rich text kept clean."""
 
+from unittest import mock
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -10,11 +12,12 @@ from project_factories import PracticeFactory, png_upload
 from xss_payloads import PAYLOADS
 
 from consortium.core.models import AuditLogEntry, OutboxMessage
+from consortium.members.enums import AffiliationStatus
 from consortium.members.models import AgeGroup, Discipline
 from consortium.projects.enums import PracticeStatus, ProjectsAuditAction
 from consortium.projects.models import Practice, PracticeComment, PracticeImage
 from consortium.projects.services import practices as services
-from consortium.projects.workflows import TransitionError
+from consortium.projects.workflows import TransitionError, practice_authors
 
 pytestmark = pytest.mark.django_db
 
@@ -173,6 +176,37 @@ def test_the_proposer_hears_of_changes_and_publication(
     assert "publiée" in mailoutbox[0].subject
 
 
+def test_the_proposer_hears_why_their_sheet_was_withdrawn_once_per_withdrawal(
+    draft, member, coordination, sending, mailoutbox
+):
+    step(draft, "proposer", member.user)
+    step(draft, "publier", coordination)
+    with sending():
+        step(draft, "retirer", coordination, "Les photos montrent des enfants reconnaissables.")
+    assert [m.to[0] for m in mailoutbox] == [member.user.email]
+    mail = mailoutbox[0]
+    assert "Berceuses du monde au relais" in mail.subject
+    assert "retirée" in mail.subject
+    assert "Les photos montrent des enfants reconnaissables." in mail.body
+    assert draft.get_absolute_url() in mail.body
+    html = mail.alternatives[0][0]
+    assert "Les photos montrent des enfants reconnaissables." in html
+    assert draft.get_absolute_url() in html
+    # Queueing the same step again sends nothing more; a later withdrawal is a new message.
+    withdrawal = draft.transitions.order_by("-pk").first()
+    with sending():
+        services._notify_transition(
+            draft, PracticeStatus.WITHDRAWN, step=withdrawal.pk, comment="Encore ?"
+        )
+    assert len(mailoutbox) == 1
+    step(draft, "publier", coordination)
+    with sending():
+        step(draft, "retirer", coordination, "Une seconde fois.")
+    assert len(mailoutbox) == 2
+    assert "Une seconde fois." in mailoutbox[1].body
+    assert OutboxMessage.objects.filter(template="member_practice_withdrawn").count() == 2
+
+
 def test_comments_reach_the_other_side(draft, member, coordination, sending, mailoutbox):
     with sending():
         services.practice_comment_add(practice=draft, author=member.user, body="Une question.")
@@ -224,6 +258,41 @@ def test_authors_see_their_draft_with_a_banner_and_the_review_panel(client, draf
     assert 'name="robots" content="noindex"' in content
 
 
+def test_who_writes_a_sheet(draft, member, referent, other_member, coordination):
+    """The sheet's organisation (all its active members) and the coordination; a sheet
+    without an organisation, its proposer."""
+    assert practice_authors(referent.user, draft)
+    assert practice_authors(coordination, draft)
+    assert not practice_authors(other_member.user, draft)
+    alone = PracticeFactory(status=PracticeStatus.DRAFT, published_at=None, proposed_by=member)
+    assert practice_authors(member.user, alone)
+    assert not practice_authors(referent.user, alone)
+    assert {draft, alone} <= set(Practice.objects.visible_to(member.user))
+    assert set(Practice.objects.visible_to(referent.user)) == {draft}
+    assert set(Practice.objects.proposed_by_team_of(member)) == {draft, alone}
+
+
+def test_a_former_author_loses_the_drafts_of_the_organisation_they_left(client, draft, member):
+    member.affiliations.update(status=AffiliationStatus.LEFT)
+    assert not practice_authors(member.user, draft)
+    assert draft not in Practice.objects.visible_to(member.user)
+    assert draft not in Practice.objects.proposed_by_team_of(member)
+    client.force_login(member.user)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert draft.title not in client.get(reverse("projects:my_practices")).content.decode()
+
+
+def test_a_former_author_no_longer_hears_of_the_sheet(
+    draft, member, coordination, sending, mailoutbox
+):
+    step(draft, "proposer", member.user)
+    step(draft, "publier", coordination)
+    member.affiliations.update(status=AffiliationStatus.LEFT)
+    with sending():
+        step(draft, "retirer", coordination, "Photos à remplacer.")
+    assert mailoutbox == []
+
+
 def test_the_public_page_has_no_review_panel(client, draft):
     PracticeComment.objects.create(practice=draft, body="Remarque interne")
     Practice.objects.filter(pk=draft.pk).update(
@@ -243,6 +312,35 @@ def test_proposing_through_the_page(client, draft, member, coordination):
     draft.refresh_from_db()
     assert draft.status == PracticeStatus.SUBMITTED
     assert draft.transitions.get().comment == "Prête !"
+
+
+def test_a_too_long_comment_is_explained_as_too_long(client, draft, coordination):
+    Practice.objects.filter(pk=draft.pk).update(
+        status=PracticeStatus.PUBLISHED, published_at=draft.created_at
+    )
+    client.force_login(coordination)
+    url = reverse("projects:practice_transition", kwargs={"slug": draft.slug, "name": "retirer"})
+    response = client.post(url, {"comment": "x" * 2001}, follow=True)
+    content = response.content.decode()
+    assert "2 000 caractères au plus" in content
+    assert "commentaire requis" not in content
+    draft.refresh_from_db()
+    assert draft.status == PracticeStatus.PUBLISHED
+    assert not draft.transitions.exists()
+
+
+def test_service_refusals_go_through_gettext(draft, member, other_member):
+    step(draft, "proposer", member.user)
+    # A stand-in catalogue: each message must come out of it, translated at call time.
+    with mock.patch.object(services, "_", lambda text: f"[{text}]"):
+        with pytest.raises(services.ServiceError, match=r"^\[Cette fiche"):
+            services.practice_update(
+                practice=draft, actor=member.user, fields={}, m2m={}, images=[]
+            )
+        with pytest.raises(services.ServiceError, match=r"^\[Seuls les auteurs"):
+            services.practice_comment_add(practice=draft, author=other_member.user, body="Bonjour")
+        with pytest.raises(services.ServiceError, match=r"^\[Le commentaire est vide"):
+            services.practice_comment_add(practice=draft, author=member.user, body="  ")
 
 
 def test_a_refused_step_is_explained_and_changes_nothing(client, draft, member):
@@ -448,7 +546,8 @@ def test_open_graph_tags(client):
     assert '<meta property="og:locale" content="fr_FR">' in content
     assert f'<meta property="og:title" content="{practice.title}">' in content
     assert f'content="http://testserver{practice.get_absolute_url()}"' in content
-    assert f'<meta property="og:image" content="http://testserver{image.image.url}">' in content
+    image_url = reverse("projects:practice_image", kwargs={"slug": practice.slug, "pk": image.pk})
+    assert f'<meta property="og:image" content="http://testserver{image_url}">' in content
     assert '<meta name="description" content="Des musiciens à la crèche.">' in content
 
 

@@ -6,6 +6,7 @@ import subprocess
 
 import pytest
 from django.urls import reverse
+from factories import CoordinatorFactory
 from project_factories import PracticeFactory, png_upload
 
 from consortium.projects.enums import PracticeStatus
@@ -93,3 +94,13 @@ def test_a_draft_sheet_is_not_printed_for_the_public(client, sheet):
     sheet.save()
     response = client.get(reverse("projects:practice_pdf", kwargs={"slug": sheet.slug}))
     assert response.status_code == 404
+
+
+def test_a_draft_printed_by_the_coordination_is_kept_out_of_caches(client, sheet):
+    sheet.status = PracticeStatus.SUBMITTED
+    sheet.published_at = None
+    sheet.save()
+    client.force_login(CoordinatorFactory())
+    response = client.get(reverse("projects:practice_pdf", kwargs={"slug": sheet.slug}))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]

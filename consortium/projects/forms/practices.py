@@ -1,8 +1,10 @@
 """Forms of the best practices: the sheet with its images, review steps and comments."""
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from consortium.core.uploads import strip_image_metadata, validate_image
 from consortium.core.validators import reject_html
 from consortium.members.enums import AffiliationStatus, OrganizationStatus, Sector
 from consortium.members.models import AgeGroup, Commune, Discipline, Epci, Organization, Theme
@@ -150,11 +152,23 @@ class PracticeImageForm(forms.ModelForm):
             ),
             "caption": _("Affichée sous l'image, avec les crédits photo."),
         }
+        # No "currently: <link>" to the stored file: media files are never linked directly
+        # (the image itself is shown above the field, through the sheet's image view).
+        widgets = {"image": forms.FileInput}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["alt_text"].validators.append(reject_html)
         self.fields["caption"].validators.append(reject_html)
+
+    def clean_image(self):
+        """A new image, once validated, loses its metadata (EXIF: GPS position, camera...)
+        before anyone else can download it."""
+        image = self.cleaned_data.get("image")
+        if not isinstance(image, UploadedFile):
+            return image  # the stored image, kept as it is
+        validate_image(image)
+        return strip_image_metadata(image)
 
     def service_row(self) -> dict | None:
         """This form as one row of services' `images`, or None when left empty."""

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consortium.core.uploads import validate_document
 from consortium.core.validators import reject_html
+from consortium.core.widgets import StoredFileInput
 
 from ..models import Resource
 
@@ -44,6 +45,7 @@ class ResourceForm(forms.ModelForm):
             "themes": forms.CheckboxSelectMultiple,
             "age_groups": forms.CheckboxSelectMultiple,
             "disciplines": forms.CheckboxSelectMultiple,
+            "file": StoredFileInput,
         }
 
     def __init__(self, *args, **kwargs):

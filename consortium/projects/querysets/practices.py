@@ -48,7 +48,7 @@ class PracticeQuerySet(TextSearchMixin, ScopedQuerySet):
         organizations = Affiliation.objects.filter(
             person=person, status=AffiliationStatus.ACTIVE
         ).values("organization_id")
-        return Q(proposed_by=person) | Q(organization__in=organizations)
+        return Q(organization__in=organizations) | Q(organization__isnull=True, proposed_by=person)
 
     def awaiting_review(self):
         return self.filter(status=PracticeStatus.SUBMITTED)

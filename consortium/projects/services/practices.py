@@ -3,13 +3,14 @@
 A sheet is written by a member (for their organisation), reviewed by the coordination
 through PRACTICE_TRANSITIONS, then public. E-mails go through the outbox: the
 coordination hears of each proposal, the proposer of each request for changes, each
-publication and each remark of the coordination.
+publication, each withdrawal (with its reason) and each remark of the coordination.
 """
 
 from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from consortium.core.enums import Role
 from consortium.core.models import User
@@ -70,7 +71,9 @@ def practice_update(
 ) -> Practice:
     """Edit a sheet: its authors while it is theirs to edit, the coordination anytime."""
     if not practice_editable_by(actor, practice):
-        raise ServiceError("Cette fiche n'est plus modifiable : elle est en relecture ou publiée.")
+        raise ServiceError(
+            _("Cette fiche n'est plus modifiable : elle est en relecture ou publiée.")
+        )
     for name, value in fields.items():
         setattr(practice, name, value)
     practice.full_clean(exclude=M2M_FIELDS)
@@ -149,6 +152,8 @@ def _notify_transition(practice: Practice, target: str, *, step: int, comment: s
         _notify_proposer(practice, "member_practice_changes_requested", key=step, context=context)
     elif target == PracticeStatus.PUBLISHED:
         _notify_proposer(practice, "member_practice_published", key=step, context=context)
+    elif target == PracticeStatus.WITHDRAWN:
+        _notify_proposer(practice, "member_practice_withdrawn", key=step, context=context)
 
 
 def _coordinators():
@@ -169,8 +174,11 @@ def _notify_coordination(practice: Practice, template: str, *, key, context: dic
 
 
 def _notify_proposer(practice: Practice, template: str, *, key, context: dict) -> None:
+    # Someone who has since left the sheet's organisation no longer hears of it.
     proposer = practice.proposed_by
     if proposer is None or not proposer.user.is_active:
+        return
+    if not practice_authors(proposer.user, practice):
         return
     outbox_enqueue(
         template=template,
@@ -185,10 +193,10 @@ def _notify_proposer(practice: Practice, template: str, *, key, context: dict) -
 def practice_comment_add(*, practice: Practice, author: User, body: str) -> PracticeComment:
     """A review remark by the sheet's authors or the coordination, e-mailed to the other side."""
     if not practice_authors(author, practice):
-        raise ServiceError("Seuls les auteurs de la fiche et la coordination la commentent.")
+        raise ServiceError(_("Seuls les auteurs de la fiche et la coordination la commentent."))
     body = body.strip()
     if not body:
-        raise ServiceError("Le commentaire est vide.")
+        raise ServiceError(_("Le commentaire est vide."))
     comment = PracticeComment.objects.create(practice=practice, author=author, body=body)
     context = {"practice": practice, "comment": body}
     key = f"comment-{comment.pk}"

@@ -14,6 +14,11 @@ urlpatterns = [
     path("bonnes-pratiques/<slug:slug>/", practices.practice_detail, name="practice"),
     path("bonnes-pratiques/<slug:slug>/modifier/", practices.practice_edit, name="practice_edit"),
     path(
+        "bonnes-pratiques/<slug:slug>/images/<int:pk>/",
+        practices.practice_image,
+        name="practice_image",
+    ),
+    path(
         "bonnes-pratiques/<slug:slug>/etape/<str:name>/",
         practices.practice_transition,
         name="practice_transition",

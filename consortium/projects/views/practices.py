@@ -10,11 +10,14 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Page, Paginator
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from consortium.core.downloads import download_name
 from consortium.core.pdf import pdf_response, render_pdf
 from consortium.core.permissions import (
     coordinator_required,
@@ -115,10 +118,45 @@ def practice_detail(request, slug):
         "shows_project": practice.project is not None
         and Project.objects.visible_to(request.user).filter(pk=practice.project_id).exists(),
         "absolute_url": request.build_absolute_uri(practice.get_absolute_url()),
-        "og_image": request.build_absolute_uri(images[0].image.url) if images else "",
+        "og_image": request.build_absolute_uri(_image_url(practice, images[0])) if images else "",
         **_review_context(request, practice),
     }
     return render(request, "projects/practices/detail.html", context)
+
+
+def _image_url(practice: Practice, image) -> str:
+    return reverse("projects:practice_image", kwargs={"slug": practice.slug, "pk": image.pk})
+
+
+@login_not_required
+def practice_image(request, slug, pk):
+    """One image of a sheet, for those who see the sheet: media files are never served
+    from /media/ (dossier documents live there too)."""
+    practice = get_visible_object_or_404(Practice.objects.all(), request.user, slug=slug)
+    image = get_object_or_404(practice.images.all(), pk=pk)
+    return _inline_image(image.image, public=practice.status == PracticeStatus.PUBLISHED)
+
+
+def _inline_image(file, *, public: bool) -> FileResponse:
+    """The image shown in the page, typed by its validated extension; only public sheets'
+    images are kept in shared caches."""
+    filename, content_type = download_name(file)
+    if not content_type.startswith("image/"):
+        raise Http404  # not an image that validate_image let through
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle, as_attachment=False, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    if public:
+        patch_cache_control(response, public=True, max_age=3600)
+    else:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 # French typography: a narrow no-break space before ; ! ? and inside « », a no-break
@@ -153,7 +191,10 @@ def practice_pdf(request, slug):
         "sheet_url": request.build_absolute_uri(practice.get_absolute_url()),
     }
     pdf = render_pdf(template_name="projects/practices/pdf.html", context=context)
-    return pdf_response(pdf=pdf, filename=practice.slug)
+    response = pdf_response(pdf=pdf, filename=practice.slug)
+    if practice.status != PracticeStatus.PUBLISHED:
+        patch_cache_control(response, private=True, no_store=True)  # a draft stays private
+    return response
 
 
 # --- Proposing and editing a sheet ----------------------------------------------------------
@@ -230,7 +271,10 @@ def practice_transition(request, slug, name):
     """One step of the review; a refused step is explained and changes nothing."""
     practice = get_visible_object_or_404(Practice.objects.all(), request.user, slug=slug)
     form = PracticeStepForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    if not form.is_valid():  # the comment is too long: say so rather than "required"
+        messages.error(request, _("Écrivez un commentaire de 2 000 caractères au plus."))
+        return redirect(practice)
+    comment = form.cleaned_data["comment"]
     try:
         transition = services.practice_transition(
             practice=practice, name=name, actor=request.user, comment=comment
