@@ -15,6 +15,7 @@ from consortium.members.models import AgeGroup, ConsentRecord
 from consortium.projects.enums import ProjectsAuditAction, PublicationStatus
 from consortium.projects.models import DigestDelivery
 from consortium.projects.services.digest import (
+    MAX_LISTED,
     digest_send_weekly,
     iso_week,
     person_from_unsubscribe_token,
@@ -250,3 +251,15 @@ def test_the_unsubscribe_link_is_the_same_in_every_digest(cergy_culture):
     assert unsubscribe_token(person) == unsubscribe_token(person)
     assert person_from_unsubscribe_token(unsubscribe_token(person)) == person
     assert person_from_unsubscribe_token("not-a-token") is None
+
+
+def test_a_long_digest_lists_twenty_items_and_links_to_the_rest(cergy_culture):
+    person = subscriber(cergy_culture)
+    for number in range(MAX_LISTED + 1):
+        ResourceFactory(title=f"Guide {number:02d}", **published(1))
+    assert digest_send_weekly(now=MONDAY) == 1
+    message = digests_of(person).get()
+    assert message.body_text.count("Guide ") == MAX_LISTED
+    assert f"{MAX_LISTED + 1} ressources" in message.body_text
+    assert "Toutes les ressources :" in message.body_text
+    assert "Voir toutes les ressources" in message.body_html
