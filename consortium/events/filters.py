@@ -8,7 +8,7 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
-from consortium.members.models import Epci
+from consortium.members.filters import epci_filter
 
 from .enums import Audience, EventKind
 from .models import Event
@@ -79,12 +79,7 @@ class AgendaFilter(django_filters.FilterSet):
         empty_label=_("Tous les publics"),
         help_text=_("Les rencontres pour la culture et la petite enfance sont toujours incluses."),
     )
-    epci = django_filters.ModelChoiceFilter(
-        label=_("Intercommunalité"),
-        field_name="commune__epci",
-        queryset=Epci.objects.all(),
-        empty_label=_("Tout le Val-d'Oise"),
-    )
+    epci = epci_filter("commune__epci")
     month = django_filters.ChoiceFilter(
         label=_("Mois"), method=_month, empty_label=_("Tous les mois")
     )

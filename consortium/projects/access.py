@@ -21,6 +21,16 @@ def acts_in_network(user) -> bool:
     return is_coordinator(user) or active_person(user) is not None
 
 
+def organizations_acted_for(user):
+    """The organisations `user` acts for (opens a dossier, leads a project, proposes a
+    sheet): their own active ones; every active one for the coordination."""
+    from consortium.members.models import Organization  # access is imported by models
+
+    if is_coordinator(user):
+        return Organization.objects.active().order_by("name")
+    return Organization.objects.acted_for_by(active_person(user)).order_by("name")
+
+
 def partner_required(view):
     """Pending partners go to their status page; observers without a profile get 404."""
 

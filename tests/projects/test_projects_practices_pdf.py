@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from factories import CoordinatorFactory
 from project_factories import PracticeFactory, png_upload
+from service_checks import require
 
 from consortium.projects.enums import PracticeStatus
 from consortium.projects.models import PracticeImage
@@ -17,8 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def pdf_tool(name: str) -> str:
     path = shutil.which(name)
-    if path is None:
-        pytest.skip(f"{name} (poppler-utils) is not installed")
+    require(f"{name} (poppler-utils)", path is not None, "apt-get install poppler-utils")
     return path
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
+from consortium.core.forms import show_service_errors
 from consortium.core.pdf import pdf_response
 from consortium.core.permissions import (
     coordinator_required,
@@ -53,15 +54,6 @@ REGISTRATION_ACTIONS = ("annuler", "promouvoir", "deplacer")
 def _event(request, slug, queryset=None) -> Event:
     queryset = Event.objects if queryset is None else queryset
     return get_visible_object_or_404(queryset, request.user, slug=slug)
-
-
-def _show_errors(form, error: ValidationError) -> None:
-    """Put a service's validation errors on the form's fields (the others on top)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _registrations_url(event: Event, anchor: str = "") -> str:
@@ -99,7 +91,7 @@ def event_create(request):
                 by=request.user, fields=form.service_fields(), needs=form.cleaned_data["needs"]
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -125,7 +117,7 @@ def event_edit(request, slug):
                 needs=form.cleaned_data["needs"],
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Les modifications sont enregistrées."))
             return redirect("events:edit", slug=event.slug)
@@ -210,7 +202,7 @@ def sessions(request, slug):
         try:
             services.session_save(event=event, fields=form.service_fields(), session=session)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("La séance est enregistrée."))
             return redirect("events:sessions", slug=event.slug)

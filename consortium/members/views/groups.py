@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from consortium.core.downloads import file_download
+from consortium.core.forms import show_service_errors
 from consortium.core.permissions import (
     coordinator_required,
     get_visible_object_or_404,
@@ -68,15 +69,6 @@ def _writable_group(request, slug, *, coordinator_only=False) -> tuple:
     return group, membership
 
 
-def _show_errors(form, error: ValidationError) -> None:
-    """Put a service's validation errors on the form's fields (the others on top)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 def _members(group):
     """Members with their current organisations, facilitators first."""
     current = Affiliation.objects.filter(status=AffiliationStatus.ACTIVE).select_related(
@@ -119,7 +111,7 @@ def group_create(request):
         try:
             group = services.group_create(title=form.cleaned_data["title"], fields=fields)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -274,7 +266,7 @@ def document_add(request, slug):
                 url=form.cleaned_data["url"],
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Le document est partagé avec le groupe."))
             return redirect(group)
@@ -298,7 +290,7 @@ def _action_form_page(request, group, action=None):
         try:
             services.action_save(action=action, group=group, fields=form.cleaned_data)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_service_errors(form, error)
         else:
             if action:
                 messages.success(request, _("L'action est mise à jour."))

@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from consortium.members.models import Epci
+from consortium.members.filters import epci_filter
 
 from ..enums import DossierKind, DossierStatus
 from ..forms.dossiers import DATE_WIDGET
@@ -22,12 +22,7 @@ class DossierBoardFilter(django_filters.FilterSet):
         lookup_expr="icontains",
         help_text=_("Une partie de son nom."),
     )
-    epci = django_filters.ModelChoiceFilter(
-        label=_("Intercommunalité"),
-        field_name="organization__commune__epci",
-        queryset=Epci.objects.order_by("name"),
-        empty_label=_("Tout le Val-d'Oise"),
-    )
+    epci = epci_filter("organization__commune__epci")
 
 
 class DossierFilter(DossierBoardFilter):

@@ -8,8 +8,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from consortium.members.enums import Sector
-from consortium.members.models import AgeGroup, Discipline, Epci, Organization
+from consortium.members.filters import age_filter, discipline_filter, epci_filter, sector_filter
+from consortium.members.models import Organization
 
 from ..enums import OpportunityKind
 from ..forms.opportunities import DateInput
@@ -38,30 +38,10 @@ class OpportunityFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Type"), choices=OpportunityKind.choices, empty_label=_("Tous les types")
     )
-    sector = django_filters.ChoiceFilter(
-        label=_("Ouvertes au secteur"),
-        choices=Sector.choices,
-        empty_label=_("Tous les secteurs"),
-        method="filter_sector",
-    )
-    discipline = django_filters.ModelChoiceFilter(
-        label=_("Ouvertes à la discipline"),
-        queryset=Discipline.objects.all(),
-        empty_label=_("Toutes les disciplines"),
-        method="filter_discipline",
-    )
-    age = django_filters.ModelChoiceFilter(
-        label=_("Ouvertes à l'âge"),
-        queryset=AgeGroup.objects.all(),
-        empty_label=_("Tous les âges"),
-        method="filter_age",
-    )
-    epci = django_filters.ModelChoiceFilter(
-        label=_("Ouvertes à l'intercommunalité"),
-        queryset=Epci.objects.all(),
-        empty_label=_("Tout le Val-d'Oise"),
-        method="filter_epci",
-    )
+    sector = sector_filter(label=_("Ouvertes au secteur"), method="filter_sector")
+    discipline = discipline_filter(label=_("Ouvertes à la discipline"), method="filter_discipline")
+    age = age_filter(label=_("Ouvertes à l'âge"), method="filter_age")
+    epci = epci_filter("epci", label=_("Ouvertes à l'intercommunalité"), method="filter_epci")
     avant = django_filters.DateFilter(
         label=_("Date limite au plus tard le"),
         field_name="deadline",

@@ -5,7 +5,13 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from consortium.members.enums import Sector
-from consortium.members.models import AgeGroup, Discipline, Epci, Theme
+from consortium.members.filters import (
+    age_filter,
+    discipline_filter,
+    epci_filter,
+    sector_filter,
+    theme_filter,
+)
 
 from ..enums import PracticeStatus
 from ..models import Practice
@@ -24,33 +30,11 @@ class PracticeFilter(django_filters.FilterSet):
         method=_text,
         help_text=_("Un mot du titre, du résumé ou de la description."),
     )
-    discipline = django_filters.ModelChoiceFilter(
-        label=_("Discipline"),
-        field_name="disciplines",
-        queryset=Discipline.objects.all(),
-        empty_label=_("Toutes les disciplines"),
-    )
-    age = django_filters.ModelChoiceFilter(
-        label=_("Âge"),
-        field_name="age_groups",
-        queryset=AgeGroup.objects.all(),
-        empty_label=_("Tous les âges"),
-    )
-    sector = django_filters.ChoiceFilter(
-        label=_("Secteur"), choices=Sector.choices, empty_label=_("Tous les secteurs")
-    )
-    epci = django_filters.ModelChoiceFilter(
-        label=_("Intercommunalité"),
-        field_name="epcis",
-        queryset=Epci.objects.all(),
-        empty_label=_("Tout le Val-d'Oise"),
-    )
-    theme = django_filters.ModelChoiceFilter(
-        label=_("Thème"),
-        field_name="themes",
-        queryset=Theme.objects.all(),
-        empty_label=_("Tous les thèmes"),
-    )
+    discipline = discipline_filter()
+    age = age_filter()
+    sector = sector_filter()
+    epci = epci_filter("epcis")
+    theme = theme_filter()
 
     class Meta:
         model = Practice

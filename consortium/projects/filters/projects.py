@@ -3,7 +3,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from consortium.members.models import AgeGroup, Discipline, Epci, WorkingGroup
+from consortium.members.filters import age_filter, discipline_filter, epci_filter
+from consortium.members.models import WorkingGroup
 
 from ..enums import ProjectStatus
 from ..models import Project
@@ -24,27 +25,9 @@ class ProjectFilter(django_filters.FilterSet):
         empty_label=_("Projets et expérimentations"),
         method="filter_experiment",
     )
-    discipline = django_filters.ModelChoiceFilter(
-        label=_("Discipline"),
-        field_name="disciplines",
-        queryset=Discipline.objects.all(),
-        empty_label=_("Toutes les disciplines"),
-        distinct=True,
-    )
-    age = django_filters.ModelChoiceFilter(
-        label=_("Âge"),
-        field_name="age_groups",
-        queryset=AgeGroup.objects.all(),
-        empty_label=_("Tous les âges"),
-        distinct=True,
-    )
-    epci = django_filters.ModelChoiceFilter(
-        label=_("Intercommunalité"),
-        field_name="communes__epci",
-        queryset=Epci.objects.order_by("name"),
-        empty_label=_("Tout le Val-d'Oise"),
-        distinct=True,
-    )
+    discipline = discipline_filter(distinct=True)
+    age = age_filter(distinct=True)
+    epci = epci_filter("communes__epci", distinct=True)
     group = django_filters.ModelChoiceFilter(
         label=_("Groupe de travail"),
         field_name="working_group",

@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from consortium.core.permissions import is_coordinator
-from consortium.members.models import AgeGroup, Discipline, Theme
+from consortium.members.filters import age_filter, discipline_filter, theme_filter
 
 from ..enums import PublicationStatus, ResourceKind
 from ..models import Resource
@@ -20,27 +20,9 @@ class ResourceFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Type"), choices=ResourceKind.choices, empty_label=_("Tous les types")
     )
-    theme = django_filters.ModelChoiceFilter(
-        label=_("Thème"),
-        field_name="themes",
-        queryset=Theme.objects.all(),
-        empty_label=_("Tous les thèmes"),
-        distinct=True,
-    )
-    age = django_filters.ModelChoiceFilter(
-        label=_("Âge"),
-        field_name="age_groups",
-        queryset=AgeGroup.objects.all(),
-        empty_label=_("Tous les âges"),
-        distinct=True,
-    )
-    discipline = django_filters.ModelChoiceFilter(
-        label=_("Discipline"),
-        field_name="disciplines",
-        queryset=Discipline.objects.all(),
-        empty_label=_("Toutes les disciplines"),
-        distinct=True,
-    )
+    theme = theme_filter(distinct=True)
+    age = age_filter(distinct=True)
+    discipline = discipline_filter(distinct=True)
     status = django_filters.ChoiceFilter(
         label=_("État"), choices=PublicationStatus.choices, empty_label=_("Tous les états")
     )

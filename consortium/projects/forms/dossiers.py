@@ -7,25 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from consortium.core.permissions import is_coordinator
 from consortium.core.uploads import validate_document
 from consortium.core.validators import reject_html
-from consortium.members.access import person_of
-from consortium.members.enums import AffiliationStatus, OrganizationStatus, PersonStatus
-from consortium.members.models import Organization, Person
+from consortium.members.enums import AffiliationStatus, PersonStatus
+from consortium.members.models import Person
 
+from ..access import organizations_acted_for
 from ..enums import DossierKind, PublicationStatus
 from ..models import Dossier, DossierDeadline, Opportunity, Project
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def dossier_organizations_for(user):
-    """The organisations `user` may open a dossier for: theirs, or any for the coordination."""
-    organizations = Organization.objects.filter(status=OrganizationStatus.ACTIVE)
-    if not is_coordinator(user):
-        person = person_of(user)
-        organizations = organizations.filter(
-            affiliations__person=person, affiliations__status=AffiliationStatus.ACTIVE
-        )
-    return organizations.order_by("name")
 
 
 def people_of(organizations):
@@ -100,7 +89,7 @@ class DossierForm(forms.ModelForm):
         self.fields["funder"].validators.append(reject_html)
         self._limit_links()
         if creating:
-            self.fields["organization"].queryset = dossier_organizations_for(user)
+            self.fields["organization"].queryset = organizations_acted_for(user)
             self.fields["organization"].empty_label = _("Choisissez la structure")
             self.fields["kind"].choices = [("", _("Choisissez un type")), *DossierKind.choices]
         else:
@@ -108,7 +97,7 @@ class DossierForm(forms.ModelForm):
         if creating and is_coordinator(user):
             del self.fields["owners"]
         else:
-            scope = dossier_organizations_for(user) if creating else [self.instance.organization_id]
+            scope = organizations_acted_for(user) if creating else [self.instance.organization_id]
             self.fields["owners"].queryset = people_of(scope)
 
     def _limit_links(self):
@@ -120,7 +109,7 @@ class DossierForm(forms.ModelForm):
         opportunities = Q(status=PublicationStatus.PUBLISHED) | Q(pk=current.opportunity_id)
         projects = Project.objects.all()
         if not is_coordinator(self.user):
-            mine = Q(partners__in=dossier_organizations_for(self.user)) | Q(pk=current.project_id)
+            mine = Q(partners__in=organizations_acted_for(self.user)) | Q(pk=current.project_id)
             projects = projects.filter(mine).distinct()
         self.fields["opportunity"].queryset = Opportunity.objects.filter(opportunities).order_by(
             "title"

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from consortium.core.uploads import strip_image_metadata, validate_image
 from consortium.core.validators import reject_html
-from consortium.members.enums import AffiliationStatus, OrganizationStatus, Sector
-from consortium.members.models import AgeGroup, Commune, Discipline, Epci, Organization, Theme
+from consortium.members.enums import Sector
+from consortium.members.models import AgeGroup, Commune, Discipline, Epci, Theme
 
 from ..enums import BudgetRange
 from ..models import Practice, PracticeImage
@@ -125,19 +125,6 @@ class PracticeForm(forms.ModelForm):
         data = dict(self.cleaned_data)
         m2m = {name: data.pop(name) for name in M2M_FIELDS}
         return {"fields": data, "m2m": m2m}
-
-
-def organizations_for(user, person):
-    """The organisations `user` may propose a sheet for."""
-    from consortium.core.permissions import is_coordinator
-
-    if is_coordinator(user):
-        return Organization.objects.filter(status=OrganizationStatus.ACTIVE).order_by("name")
-    if person is None:
-        return Organization.objects.none()
-    return Organization.objects.filter(
-        affiliations__person=person, affiliations__status=AffiliationStatus.ACTIVE
-    ).order_by("name")
 
 
 class PracticeImageForm(forms.ModelForm):

@@ -10,7 +10,6 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from consortium.core.downloads import file_download
+from consortium.core.forms import show_service_errors
 from consortium.core.permissions import (
     coordinator_required,
     get_visible_object_or_404,
@@ -27,8 +27,9 @@ from consortium.core.permissions import (
 )
 from consortium.members.access import person_of
 from consortium.members.services import ServiceError
+from consortium.members.views.directory import paginate
 
-from ..access import partner_required
+from ..access import organizations_acted_for, partner_required
 from ..enums import DossierKind, DossierStatus, OpportunityKind
 from ..filters.dossiers import DossierBoardFilter, DossierFilter
 from ..forms.dossiers import (
@@ -37,7 +38,6 @@ from ..forms.dossiers import (
     DocumentFileForm,
     DossierForm,
     TransitionForm,
-    dossier_organizations_for,
     referents_of,
 )
 from ..models import Dossier, DossierDeadline, DossierDocument, DossierTransition, Opportunity
@@ -87,15 +87,6 @@ def _deadline(request, pk, deadline_pk) -> DossierDeadline:
     return get_object_or_404(deadlines, pk=deadline_pk, dossier_id=pk, dossier__in=visible)
 
 
-def _show_errors(form, error: ValidationError) -> None:
-    """Put a service's validation errors on the form's fields (the others on top)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 def _attempt(request, call) -> bool:
     """Run `call`; a refused business rule becomes an error message and changes nothing."""
     try:
@@ -137,16 +128,14 @@ def _decorate(dossiers) -> list[Dossier]:
 def dossier_list(request):
     user = request.user
     dossiers_filter = _filtered(request)
-    page_obj = Paginator(_listing_order(dossiers_filter.qs), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page_obj = paginate(request, _listing_order(dossiers_filter.qs), PER_PAGE)
     _decorate(page_obj.object_list)
     context = {
         "filter": dossiers_filter,
         "page_obj": page_obj,
         "is_filtered": any(request.GET.get(name) for name in dossiers_filter.filters),
         "is_coordinator": is_coordinator(user),
-        "can_create": dossier_organizations_for(user).exists(),
+        "can_create": organizations_acted_for(user).exists(),
     }
     return render(request, "projects/dossiers/list.html", context)
 
@@ -294,7 +283,7 @@ def dossier_create(request):
                 owners=_owners(form, organization),
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_service_errors(form, error)
         except ServiceError as error:
             form.add_error(None, str(error))
         else:
@@ -335,7 +324,7 @@ def dossier_edit(request, pk):
                 owners=form.cleaned_data["owners"],
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_service_errors(form, error)
         except ServiceError as error:
             form.add_error(None, str(error))
         else:
@@ -479,7 +468,7 @@ def dossier_document_add(request, pk):
                 file=form.cleaned_data["file"],
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_service_errors(form, error)
         except ServiceError as error:
             messages.error(request, str(error))
             return _back(dossier, "pieces")
@@ -516,7 +505,7 @@ def dossier_document_upload(request, pk, document_pk):
                 document=document, actor=request.user, file=form.cleaned_data["file"]
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_service_errors(form, error)
         except ServiceError as error:
             messages.error(request, str(error))
             return _back(document.dossier, f"piece-{document.pk}")
@@ -560,7 +549,7 @@ def dossier_deadline_add(request, pk):
         try:
             services.dossier_deadline_add(dossier=dossier, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_service_errors(form, error)
         except ServiceError as error:
             messages.error(request, str(error))
             return _back(dossier, "echeances")

@@ -11,7 +11,6 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +24,7 @@ from consortium.core.permissions import coordinator_required, is_coordinator
 from consortium.members.access import is_member, member_required
 from consortium.members.models import Organization
 from consortium.members.services import ServiceError
+from consortium.members.views.directory import paginate
 
 from ..access import active_person
 from ..enums import PublicationStatus
@@ -64,7 +64,7 @@ def _days_left(opportunity: Opportunity, today: date) -> int | None:
 
 def _page(request, queryset):
     """One page of opportunities, each with its `days_left` (no query: dates only)."""
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, queryset, PER_PAGE)
     page.object_list = list(page.object_list)
     today = timezone.localdate()
     for opportunity in page.object_list:

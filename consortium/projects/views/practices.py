@@ -9,7 +9,6 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,8 +24,9 @@ from consortium.core.permissions import (
     is_coordinator,
 )
 from consortium.members.access import member_required, person_of
+from consortium.members.views.directory import paginate
 
-from ..access import acts_in_network, partner_required
+from ..access import acts_in_network, organizations_acted_for, partner_required
 from ..enums import PracticeStatus
 from ..filters.practices import MyPracticeFilter, PracticeFilter, PracticeReviewFilter
 from ..forms.practices import (
@@ -35,7 +35,6 @@ from ..forms.practices import (
     PracticeImageFormSet,
     PracticeStepForm,
     image_rows,
-    organizations_for,
 )
 from ..models import Practice, Project
 from ..services import practices as services
@@ -50,10 +49,6 @@ CATALOGUE_PER_PAGE = 12
 PER_PAGE = 20
 
 
-def _paginate(request, queryset, per_page: int = PER_PAGE) -> Page:
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
 # --- The public catalogue and sheets ------------------------------------------------------
 
 
@@ -61,7 +56,7 @@ def _to_review_count(user) -> int | None:
     """How many sheets wait for the coordination's review (None: not a reviewer)."""
     if not is_coordinator(user):
         return None
-    return Practice.objects.filter(status=PracticeStatus.SUBMITTED).count()
+    return Practice.objects.awaiting_review().count()
 
 
 @login_not_required
@@ -73,7 +68,7 @@ def practice_list(request):
     context = {
         "filter": filterset,
         "facets": facets,
-        "page_obj": _paginate(request, practices, CATALOGUE_PER_PAGE),
+        "page_obj": paginate(request, practices, CATALOGUE_PER_PAGE),
         "is_filtered": filterset.is_filtered(),
         "can_propose": acts_in_network(request.user),
         "to_review": _to_review_count(request.user),
@@ -201,12 +196,12 @@ def practice_pdf(request, slug):
 
 
 def _forms(request, practice: Practice):
-    user, person = request.user, person_of(request.user)
+    user = request.user
     data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     form = PracticeForm(
         data,
         instance=practice,
-        organizations=organizations_for(user, person),
+        organizations=organizations_acted_for(user),
         projects=Project.objects.visible_to(user),
         organization_required=not is_coordinator(user),
     )
@@ -318,7 +313,7 @@ def practices_review(request):
     filterset = PracticeReviewFilter(request.GET, queryset=practices)
     context = {
         "filter": filterset,
-        "page_obj": _paginate(request, filterset.qs.order_by("updated_at", "pk")),
+        "page_obj": paginate(request, filterset.qs.order_by("updated_at", "pk"), PER_PAGE),
         "is_filtered": filterset.is_filtered(),
     }
     return render(request, "projects/practices/review.html", context)
@@ -333,7 +328,7 @@ def my_practices(request):
     filterset = MyPracticeFilter(request.GET, queryset=practices)
     context = {
         "filter": filterset,
-        "page_obj": _paginate(request, filterset.qs.order_by("-updated_at", "pk")),
+        "page_obj": paginate(request, filterset.qs.order_by("-updated_at", "pk"), PER_PAGE),
         "is_filtered": filterset.is_filtered(),
     }
     return render(request, "projects/practices/mine.html", context)

@@ -12,14 +12,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from consortium.core.permissions import get_visible_object_or_404, is_coordinator
-from consortium.members.access import member_required, person_of
-from consortium.members.enums import AffiliationStatus
+from consortium.core.forms import show_service_errors
+from consortium.core.permissions import get_visible_object_or_404
+from consortium.members.access import member_required
 from consortium.members.models import Organization
 from consortium.members.services import ServiceError
 from consortium.members.views.directory import paginate
 
-from ..access import active_person
+from ..access import active_person, organizations_acted_for
 from ..filters.projects import ProjectFilter
 from ..forms.projects import PartnerForm, ProjectForm
 from ..models import Practice, Project
@@ -34,29 +34,6 @@ def _editable_project(request, slug) -> Project:
     return get_object_or_404(Project.objects.editable_by(request.user), slug=slug)
 
 
-def _lead_choices(user):
-    """Organisations `user` may name as a project's lead: their own active ones (all the
-    active ones for the coordination)."""
-    organizations = Organization.objects.active().order_by("name")
-    if is_coordinator(user):
-        return organizations
-    person = person_of(user)
-    if person is None or not person.is_active_member:
-        return organizations.none()
-    return organizations.filter(
-        affiliations__person=person, affiliations__status=AffiliationStatus.ACTIVE
-    )
-
-
-def _show_errors(form, error: ValidationError) -> None:
-    """Put a service's validation errors on the form's fields (the others on top)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 # --- Pages -----------------------------------------------------------------------------
 
 
@@ -68,7 +45,7 @@ def project_list(request):
         "filter": filterset,
         "page_obj": paginate(request, filterset.qs),
         "is_filtered": any(request.GET.get(name) for name in filterset.filters),
-        "can_create": _lead_choices(request.user).exists(),
+        "can_create": organizations_acted_for(request.user).exists(),
     }
     return render(request, "projects/projects/list.html", context)
 
@@ -87,7 +64,7 @@ def project_detail(request, slug):
 
 @member_required
 def project_create(request):
-    organizations = _lead_choices(request.user)
+    organizations = organizations_acted_for(request.user)
     if not organizations.exists():
         raise Http404  # observers, and members without an active organisation
     form = ProjectForm(request.POST or None, organizations=organizations)
@@ -101,7 +78,7 @@ def project_create(request):
                 m2m=m2m,
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -121,7 +98,7 @@ def project_edit(request, slug):
         try:
             services.project_update(project=project, fields=fields, m2m=m2m)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Le projet est mis à jour."))
             return redirect(project)

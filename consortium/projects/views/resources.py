@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from consortium.core.downloads import file_download
+from consortium.core.forms import show_service_errors
 from consortium.core.permissions import coordinator_required, get_visible_object_or_404
 from consortium.members.views.directory import paginate
 
@@ -21,7 +22,6 @@ from ..filters.resources import ResourceFilter
 from ..forms.resources import ResourceForm
 from ..models import Resource
 from ..services import resources as services
-from .projects import _show_errors
 
 
 def _visible_resource(request, slug) -> Resource:
@@ -77,7 +77,7 @@ def _form_page(request, resource=None):
                 if "publier" in request.POST:
                     services.resource_publish(resource=resource)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _saved_message(resource))
             return redirect(resource)
