@@ -81,10 +81,10 @@ def seed(count: int) -> None:
     from django.utils import timezone
 
     from consortium.core.models import User
-    from consortium.events.enums import EventKind, EventStatus, RegistrationStatus, Visibility
-    from consortium.events.models import Event, Registration, Session
-    from consortium.members.enums import PersonStatus
-    from consortium.members.models import Commune, Person
+    from events.enums import EventKind, EventStatus, RegistrationStatus, Visibility
+    from events.models import Event, Registration, Session
+    from members.enums import PersonStatus
+    from members.models import Commune, Person
 
     now = timezone.now()
     place = Commune.objects.get(insee_code="95127")
@@ -211,7 +211,7 @@ def run(count: int, folder: Path) -> dict:
     from consortium.core.enums import OutboxStatus
     from consortium.core.models import OutboxMessage, WorkerHeartbeat
     from consortium.core.tasks import worker_heartbeat
-    from consortium.events.services import reminders_sweep
+    from events.services import reminders_sweep
 
     old_name = connection.settings_dict["NAME"]
     env["DATABASE_URL"] = create_database(folder)

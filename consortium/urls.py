@@ -9,9 +9,9 @@ from consortium.core.views import healthz
 
 urlpatterns = [
     path("", include("consortium.pages.urls")),
-    path("", include("consortium.members.urls")),
-    path("", include("consortium.events.urls")),
-    path("", include("consortium.projects.urls")),
+    path("", include("members.urls")),
+    path("", include("events.urls")),
+    path("", include("projects.urls")),
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

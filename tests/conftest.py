@@ -171,7 +171,7 @@ def pending_person(db):
     """A partner who signed up and asked to create an organisation, not yet validated."""
     from member_factories import AffiliationFactory, OrganizationFactory, PersonFactory
 
-    from consortium.members.enums import AffiliationStatus, OrganizationStatus, PersonStatus
+    from members.enums import AffiliationStatus, OrganizationStatus, PersonStatus
 
     person = PersonFactory(status=PersonStatus.PENDING)
     organization = OrganizationFactory(status=OrganizationStatus.PENDING)

@@ -9,14 +9,14 @@ import factory
 from django.utils import timezone
 from member_factories import PersonFactory, commune
 
-from consortium.events.enums import (
+from events.enums import (
     Audience,
     EventKind,
     EventStatus,
     RegistrationStatus,
     Visibility,
 )
-from consortium.events.models import Attendance, Event, Registration, Session
+from events.models import Attendance, Event, Registration, Session
 
 
 def in_days(days: float, hour: int = 9, minute: int = 30):

@@ -3,14 +3,14 @@
 import factory
 from factories import UserFactory
 
-from consortium.members.enums import (
+from members.enums import (
     AffiliationStatus,
     GroupMembershipStatus,
     OrganizationStatus,
     PersonStatus,
     Sector,
 )
-from consortium.members.models import (
+from members.models import (
     Action,
     Affiliation,
     Commune,
@@ -149,7 +149,7 @@ def bulk_people(count: int, *, prefix: str = "bulk") -> list[Person]:
 
 def bulk_organizations(count: int, *, prefix: str = "structure", listed=True, commune_code="95127"):
     """`count` active organisations, each with a referent, two disciplines and two ages."""
-    from consortium.members.models import AgeGroup, Discipline
+    from members.models import AgeGroup, Discipline
 
     place = commune(commune_code)
     kind = OrganizationType.objects.get(slug="eaje")

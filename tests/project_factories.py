@@ -10,8 +10,8 @@ from django.utils import timezone
 from member_factories import OrganizationFactory
 from PIL import Image
 
-from consortium.members.enums import Sector
-from consortium.projects.enums import (
+from members.enums import Sector
+from projects.enums import (
     DossierKind,
     DossierStatus,
     OpportunityKind,
@@ -20,7 +20,7 @@ from consortium.projects.enums import (
     PublicationStatus,
     ResourceKind,
 )
-from consortium.projects.models import (
+from projects.models import (
     Dossier,
     Opportunity,
     Practice,

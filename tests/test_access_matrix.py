@@ -52,14 +52,14 @@ import consortium.urls
 from consortium.core.enums import AuditAction, Role
 from consortium.core.models import OutboxMessage
 from consortium.core.services import audit_log_record, heartbeat_record
-from consortium.events.models import CalendarFeed, ReminderPolicy
-from consortium.members.enums import (
+from events.models import CalendarFeed, ReminderPolicy
+from members.enums import (
     AffiliationStatus,
     GroupMembershipStatus,
     OrganizationStatus,
     PersonStatus,
 )
-from consortium.members.models import (
+from members.models import (
     AgeGroup,
     Commune,
     ConsentRecord,

@@ -28,11 +28,12 @@ from consortium.core.permissions import (
     is_observer,
     observer_required,
 )
+from consortium.core.project_apps import project_app_configs
 from consortium.core.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
 from consortium.core.services import audit_log_record, role_grant, role_revoke
 from consortium.core.widgets import StoredFileInput
-from consortium.members.models import Need, NeedTag
 from consortium.settings._mail import mailers_from_url
+from members.models import Need, NeedTag
 
 # --- Roles and scope ---------------------------------------------------------------
 
@@ -172,7 +173,7 @@ def test_english_catalogue_translates_the_layout(client, db):
 
 
 def _row_counts() -> dict[str, int]:
-    labels = {c.label for c in apps.get_app_configs() if c.name.startswith("consortium.")}
+    labels = {c.label for c in project_app_configs()}
     labels |= {"auth", "account"}
     counts = {
         model._meta.label: model.objects.count()

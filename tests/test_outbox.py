@@ -414,8 +414,8 @@ def test_with_the_broker_down_a_registration_succeeds_and_the_sweeper_sends_late
     from event_factories import EventFactory
     from member_factories import PersonFactory
 
-    from consortium.events.enums import RegistrationStatus
-    from consortium.events.services import registration_create
+    from events.enums import RegistrationStatus
+    from events.services import registration_create
 
     restore_reference_data()
     mail.outbox = []

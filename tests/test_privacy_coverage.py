@@ -7,7 +7,7 @@ from django.db import models
 
 from consortium.core.models import User
 from consortium.core.privacy import rule_for
-from consortium.members.models import Person
+from members.models import Person
 
 PEOPLE = (User, Person)
 

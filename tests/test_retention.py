@@ -12,7 +12,7 @@ from consortium.core.models import AuditLogEntry, OutboxMessage
 from consortium.core.outbox import outbox_deliver, outbox_enqueue, outbox_purge
 from consortium.core.privacy import inactive_accounts_erase
 from consortium.core.services import audit_log_purge, audit_log_record
-from consortium.events.services import registrations_anonymise_old
+from events.services import registrations_anonymise_old
 
 pytestmark = pytest.mark.django_db
 

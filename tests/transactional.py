@@ -11,9 +11,7 @@ from django.db import connections
 def restore_reference_data() -> None:
     """Put back the territory and vocabularies of the data migration: a transactional
     test empties every table when it ends, for the ones that follow."""
-    migration = importlib.import_module(
-        "consortium.members.migrations.0002_territory_and_vocabularies"
-    )
+    migration = importlib.import_module("members.migrations.0002_territory_and_vocabularies")
     migration.load(apps, None)
 
 

@@ -52,10 +52,11 @@ def role_permissions_sync() -> None:
 
     Runs after each migrate, so that models added later are covered too.
     """
-    from django.apps import apps
     from django.contrib.auth.models import Permission
 
-    labels = {c.label for c in apps.get_app_configs() if c.name.startswith("consortium.")}
+    from .project_apps import project_app_configs
+
+    labels = {c.label for c in project_app_configs()}
     labels.update(COORDINATION_APP_LABELS)
     for role in Role:
         # Recreated here too: a test database flush keeps post_migrate, not data migrations.

@@ -5,13 +5,14 @@ from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
 from .enums import AuditAction
+from .project_apps import is_project_app
 from .services import audit_log_record, role_permissions_sync
 
 
 @receiver(post_migrate)
 def _sync_role_permissions(sender, **kwargs):
     # post_migrate fires once per app, after that app's permissions are created.
-    if sender.name.startswith("consortium."):
+    if is_project_app(sender):
         role_permissions_sync()
 
 

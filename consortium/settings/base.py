@@ -27,6 +27,16 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # An empty value (docker-compose passes one when unset) also means SITE_URL.
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[]) or [SITE_URL]
 
+# The project's own apps, in the order their imports flow (the kernel first). Seeding, role
+# permissions and the privacy registry walk this list rather than guessing from module names.
+PROJECT_APPS = [
+    "consortium.core",
+    "consortium.pages",
+    "members",
+    "events",
+    "projects",
+]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -38,11 +48,7 @@ INSTALLED_APPS = [
     "django_filters",
     "allauth",
     "allauth.account",
-    "consortium.core",
-    "consortium.pages",
-    "consortium.members",
-    "consortium.events",
-    "consortium.projects",
+    *PROJECT_APPS,
 ]
 
 MIDDLEWARE = [
@@ -74,7 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "consortium.core.context_processors.site",
-                "consortium.members.context_processors.membership",
+                "members.context_processors.membership",
             ],
         },
     }
@@ -236,15 +242,15 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Hourly; the offsets (J-7, J-1…) are the coordinator's, in events.ReminderPolicy.
     "event-reminders": {
-        "task": "consortium.events.tasks.send_due_reminders",
+        "task": "events.tasks.send_due_reminders",
         "schedule": REMINDER_SWEEP_SECONDS or crontab(minute=5),
     },
     "old-registrations": {
-        "task": "consortium.events.tasks.anonymise_old_registrations",
+        "task": "events.tasks.anonymise_old_registrations",
         "schedule": crontab(hour=3, minute=47),
     },
     "training-certificates": {
-        "task": "consortium.events.tasks.send_due_certificates",
+        "task": "events.tasks.send_due_certificates",
         "schedule": crontab(minute=35),
     },
     # The watch: the matched digest on Monday morning, deadline alerts (J-14, J-3) and

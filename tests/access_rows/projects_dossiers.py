@@ -9,7 +9,7 @@ from access import coordination_only, network, post_only
 from django.core.files.uploadedfile import SimpleUploadedFile
 from project_factories import DossierFactory, today_plus
 
-from consortium.projects.models import DossierDeadline, DossierDocument
+from projects.models import DossierDeadline, DossierDocument
 
 
 def _dossier(samples):

@@ -8,8 +8,8 @@ from access import LOGIN, coordination_only, everyone, network, post_only
 from django.core.files.uploadedfile import SimpleUploadedFile
 from project_factories import OpportunityFactory
 
-from consortium.projects.models import OpportunityAttachment
-from consortium.projects.services.digest import unsubscribe_token
+from projects.models import OpportunityAttachment
+from projects.services.digest import unsubscribe_token
 
 
 def _slug(samples):

@@ -5,8 +5,8 @@ for the coordination."""
 from access import coordination_only, everyone, network, post_only
 from project_factories import PracticeFactory, png_upload
 
-from consortium.projects.enums import PracticeStatus
-from consortium.projects.models import PracticeImage
+from projects.enums import PracticeStatus
+from projects.models import PracticeImage
 
 
 def _published(samples: dict) -> dict:

@@ -3,7 +3,7 @@
 from access import network, post_only
 from project_factories import ProjectFactory, ProjectPartnerFactory
 
-from consortium.projects.enums import PartnerRole
+from projects.enums import PartnerRole
 
 
 def _slug(samples):

@@ -4,7 +4,7 @@ from access import coordination_only, everyone
 from django.core.files.uploadedfile import SimpleUploadedFile
 from project_factories import ResourceFactory
 
-from consortium.projects.enums import ResourceKind
+from projects.enums import ResourceKind
 
 
 def _slug(samples):

@@ -8,8 +8,8 @@ from test_accessibility import check_page
 from transactional import restore_reference_data
 
 from consortium.core.models import OutboxMessage
-from consortium.events.enums import RegistrationStatus
-from consortium.events.models import Registration
+from events.enums import RegistrationStatus
+from events.models import Registration
 
 pytestmark = pytest.mark.browser
 

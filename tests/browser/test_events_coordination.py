@@ -9,8 +9,8 @@ from member_factories import NeedFactory, OrganizationFactory, member_of
 from test_accessibility import check_page
 from transactional import restore_reference_data
 
-from consortium.events.enums import EventStatus, RegistrationStatus
-from consortium.events.models import Attendance
+from events.enums import EventStatus, RegistrationStatus
+from events.models import Attendance
 
 pytestmark = pytest.mark.browser
 

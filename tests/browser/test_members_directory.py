@@ -19,9 +19,9 @@ from member_factories import (
 from test_accessibility import check_page
 from transactional import restore_reference_data
 
-from consortium.members import services
-from consortium.members.enums import ActionStatus, GroupMembershipStatus, NeedStatus, Sector
-from consortium.members.models import AgeGroup, Discipline, OrganizationType
+from members import services
+from members.enums import ActionStatus, GroupMembershipStatus, NeedStatus, Sector
+from members.models import AgeGroup, Discipline, OrganizationType
 
 pytestmark = pytest.mark.browser
 

@@ -14,8 +14,8 @@ from member_factories import (
 from test_accessibility import check_page
 from transactional import restore_reference_data
 
-from consortium.members.enums import NeedStatus
-from consortium.members.models import AgeGroup, NeedSupport, Theme
+from members.enums import NeedStatus
+from members.models import AgeGroup, NeedSupport, Theme
 
 pytestmark = pytest.mark.browser
 

@@ -17,8 +17,8 @@ from member_factories import (
 from test_accessibility import check_page
 from transactional import restore_reference_data
 
-from consortium.members.enums import AffiliationStatus, OrganizationStatus, PersonStatus
-from consortium.members.models import Organization, Person
+from members.enums import AffiliationStatus, OrganizationStatus, PersonStatus
+from members.models import Organization, Person
 
 pytestmark = pytest.mark.browser
 

@@ -9,9 +9,9 @@ from project_factories import DossierFactory, today_plus
 from test_accessibility import check_page
 from transactional import restore_reference_data
 
-from consortium.projects.enums import DeadlineKind, DossierKind, DossierStatus
-from consortium.projects.models import DossierDeadline, DossierDocument
-from consortium.projects.services import dossiers as services
+from projects.enums import DeadlineKind, DossierKind, DossierStatus
+from projects.models import DossierDeadline, DossierDocument
+from projects.services import dossiers as services
 
 pytestmark = pytest.mark.browser
 

@@ -6,12 +6,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from factories import CoordinatorFactory
 from member_factories import member_of
 from project_factories import OpportunityFactory, today_plus
-from projects.opportunities_helpers import organization_with, restricted_opportunity
+from projects_app.opportunities_helpers import organization_with, restricted_opportunity
 from test_accessibility import check_page
 from transactional import restore_reference_data
 
-from consortium.projects.models import Opportunity, OpportunityAttachment, OpportunityFollow
-from consortium.projects.services.digest import unsubscribe_token
+from projects.models import Opportunity, OpportunityAttachment, OpportunityFollow
+from projects.services.digest import unsubscribe_token
 
 pytestmark = pytest.mark.browser
 

@@ -8,10 +8,10 @@ from project_factories import PracticeFactory, png_upload
 from test_accessibility import check_page
 from transactional import restore_reference_data
 
-from consortium.members.models import AgeGroup, Discipline, Epci
-from consortium.projects.enums import PracticeStatus
-from consortium.projects.models import PracticeComment, PracticeImage
-from consortium.projects.services import practices as services
+from members.models import AgeGroup, Discipline, Epci
+from projects.enums import PracticeStatus
+from projects.models import PracticeComment, PracticeImage
+from projects.services import practices as services
 
 pytestmark = pytest.mark.browser
 

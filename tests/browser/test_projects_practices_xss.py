@@ -7,7 +7,7 @@ from project_factories import PracticeFactory, png_upload
 from transactional import restore_reference_data
 from xss_payloads import CORPUS, PAYLOADS
 
-from consortium.projects.models import PracticeImage
+from projects.models import PracticeImage
 
 pytestmark = pytest.mark.browser
 

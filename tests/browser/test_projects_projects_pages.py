@@ -8,8 +8,8 @@ from project_factories import PracticeFactory, ProjectFactory, ProjectPartnerFac
 from test_accessibility import check_page
 from transactional import restore_reference_data
 
-from consortium.members.models import AgeGroup, Discipline
-from consortium.projects.enums import PartnerRole
+from members.models import AgeGroup, Discipline
+from projects.enums import PartnerRole
 
 pytestmark = pytest.mark.browser
 

@@ -8,8 +8,8 @@ from project_factories import ResourceFactory
 from test_accessibility import check_page
 from transactional import restore_reference_data
 
-from consortium.members.models import AgeGroup, Discipline, Theme
-from consortium.projects.enums import PublicationStatus, ResourceKind
+from members.models import AgeGroup, Discipline, Theme
+from projects.enums import PublicationStatus, ResourceKind
 
 pytestmark = pytest.mark.browser
 

@@ -1,9 +1,10 @@
 from importlib import import_module
 from importlib.util import find_spec
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+
+from consortium.core.project_apps import project_app_configs
 
 
 class Command(BaseCommand):
@@ -19,9 +20,7 @@ class Command(BaseCommand):
             raise CommandError("--scale doit être un entier supérieur ou égal à 1.")
         # Every installed app of the project may ship a `seed` module; they run in
         # INSTALLED_APPS order, which is the order of their dependencies.
-        for config in apps.get_app_configs():
-            if not config.name.startswith("consortium."):
-                continue
+        for config in project_app_configs():
             module = f"{config.name}.seed"
             if find_spec(module) is None:
                 continue

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EventsConfig(AppConfig):
+    name = "events"
+    label = "events"
+    verbose_name = _("Rencontres et formations")
+
+    def ready(self):
+        from consortium.core.navigation import (
+            NavItem,
+            coordinators,
+            everyone,
+            register,
+            register_area_link,
+        )
+        from members.access import is_member
+
+        register(NavItem(_("Agenda"), "events:agenda", everyone, 15))
+        register(NavItem(_("Rencontres"), "events:manage", coordinators, 70))
+        register_area_link(
+            NavItem(_("Mes inscriptions aux rencontres"), "events:my_registrations", is_member, 10)
+        )

@@ -1,0 +1,138 @@
+"""Reads of the events app, with each user's scope built in (deny by default)."""
+
+from django.db import models
+from django.db.models import Case, Count, Exists, Max, Min, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from consortium.core.models import ScopedQuerySet
+from consortium.core.query import subquery_count
+from members.access import is_member, sees_everything
+
+from .enums import EventStatus, RegistrationStatus, Visibility
+
+
+def _sessions_of_row():
+    from .models import Session
+
+    return Session.objects.filter(event=OuterRef("pk"))
+
+
+def _registrations_counted(status: str):
+    from .models import Registration
+
+    return subquery_count(Registration.objects.filter(status=status), link="event")
+
+
+class EventQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        """Everything for the coordination; published events otherwise, members-only ones
+        for members."""
+        if sees_everything(user):
+            return self.all()
+        published = self.exclude(status=EventStatus.DRAFT)
+        if is_member(user):
+            return published
+        return published.filter(visibility=Visibility.PUBLIC)
+
+    def with_dates(self):
+        """Annotate first_start and last_end from the sessions (one query, sortable).
+
+        Subqueries, not joins: joined with registrations (with_counts) an aggregate over
+        sessions would multiply the rows by the registrations of each event.
+        """
+        sessions = _sessions_of_row()
+        return self.annotate(
+            first_start=Subquery(sessions.order_by("starts_at").values("starts_at")[:1]),
+            last_end=Subquery(sessions.order_by("-ends_at").values("ends_at")[:1]),
+        )
+
+    def upcoming(self, now=None):
+        """Events not over yet, soonest first (needs with_dates)."""
+        return self.filter(last_end__gte=now or timezone.now()).order_by("first_start", "pk")
+
+    def past(self, now=None):
+        return self.filter(last_end__lt=now or timezone.now()).order_by("-first_start", "-pk")
+
+    def with_counts(self):
+        """Annotate confirmed_count and waitlist_count (a subquery each)."""
+        return self.annotate(
+            confirmed_count=_registrations_counted(RegistrationStatus.CONFIRMED),
+            waitlist_count=_registrations_counted(RegistrationStatus.WAITLISTED),
+        )
+
+    def for_listing(self):
+        return self.select_related("commune__epci", "group")
+
+    def published(self):
+        return self.filter(status=EventStatus.PUBLISHED)
+
+    def alternatives_to(self, event, now=None):
+        """Where a registration to `event` may move: another published event of the same
+        kind, not over yet, soonest first."""
+        return (
+            self.published().filter(kind=event.kind).exclude(pk=event.pk).with_dates().upcoming(now)
+        )
+
+
+class SessionQuerySet(models.QuerySet):
+    def starting_between(self, start, end):
+        return self.filter(starts_at__gt=start, starts_at__lte=end)
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(status=RegistrationStatus.CONFIRMED)
+
+    def waitlisted(self):
+        return self.filter(status=RegistrationStatus.WAITLISTED).order_by("waitlisted_at", "pk")
+
+    def active(self):
+        return self.exclude(status=RegistrationStatus.CANCELLED)
+
+    def cancelled(self):
+        return self.filter(status=RegistrationStatus.CANCELLED).order_by("-cancelled_at", "-pk")
+
+    def by_name(self):
+        return self.order_by("person__user__last_name", "person__user__first_name", "pk")
+
+    def for_listing(self):
+        return self.select_related("person__user", "registered_by").order_by("status", "created_at")
+
+    # --- One person's registrations ("mes inscriptions", the event page) ---------------
+
+    def of_person(self, person):
+        return self.filter(person=person) if person is not None else self.none()
+
+    def with_event_dates(self):
+        """Annotate first_start/last_end of the event (to sort and split upcoming/past)."""
+        return self.annotate(
+            first_start=Min("event__sessions__starts_at"), last_end=Max("event__sessions__ends_at")
+        )
+
+    def with_waitlist_position(self):
+        """Annotate waitlist_position (1 = next to get a seat), None unless waitlisted."""
+        waitlisted = RegistrationStatus.WAITLISTED
+        ahead = (
+            self.model.objects.filter(event=OuterRef("event"), status=waitlisted)
+            .filter(
+                Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
+                | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lt=OuterRef("pk"))
+            )
+            .order_by()
+            .values("event")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        return self.annotate(
+            waitlist_position=Case(
+                When(status=waitlisted, then=Coalesce(Subquery(ahead), 0) + 1), default=None
+            )
+        )
+
+    def with_presence(self):
+        """Annotate `attended`: present at one session at least (gives a certificate)."""
+        from .models import Attendance
+
+        present = Attendance.objects.filter(registration=OuterRef("pk"), present=True)
+        return self.annotate(attended=Exists(present))

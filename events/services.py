@@ -1,0 +1,438 @@
+"""Writes of the events app: events, registrations with waitlist, attendance, reminders."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import prefetch_related_objects
+from django.utils import timezone
+
+from consortium.core.models import User
+from consortium.core.outbox import attachment, outbox_enqueue
+from consortium.core.services import audit_log_record
+from members.enums import AffiliationStatus
+from members.models import Person
+from members.services import ServiceError, unique_slug
+
+from .calendar import calendar_for_event
+from .enums import EventKind, EventsAuditAction, EventStatus, RegistrationStatus
+from .models import Attendance, CalendarFeed, Event, Registration, ReminderPolicy, Session
+
+# Fixed addresses next to the events' own (/agenda/mes-inscriptions/,
+# /coordination/rencontres/nouvelle/ and rappels/): no event may take them.
+RESERVED_SLUGS = ("mes-inscriptions", "nouvelle", "rappels")
+
+
+# --- Events ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def event_create(*, by: User, fields: dict, needs=()) -> Event:
+    """The coordinator creates an event (its sessions are added with session_save)."""
+    event = Event(
+        **fields,
+        slug=unique_slug(model=Event, text=fields["title"], reserved=RESERVED_SLUGS),
+    )
+    event.full_clean(validate_constraints=False)
+    event.save()
+    event.needs.set(needs)
+    audit_log_record(actor=by, action=EventsAuditAction.EVENT_CREATED, target=event)
+    return event
+
+
+@transaction.atomic
+def event_update(*, event: Event, by: User, fields: dict, needs=None) -> Event:
+    """The coordinator edits an event."""
+    for name, value in fields.items():
+        setattr(event, name, value)
+    event.full_clean(validate_constraints=False)
+    event.save()
+    if needs is not None:
+        event.needs.set(needs)
+    audit_log_record(actor=by, action=EventsAuditAction.EVENT_UPDATED, target=event)
+    return event
+
+
+@transaction.atomic
+def session_save(*, event: Event, fields: dict, session: Session | None = None) -> Session:
+    """Add or change a session. A moved date gets reminders again, for the new date."""
+    session = session or Session(event=event)
+    for name, value in fields.items():
+        setattr(session, name, value)
+    session.full_clean(validate_constraints=False)
+    session.save()
+    return session
+
+
+@transaction.atomic
+def session_delete(*, session: Session) -> None:
+    """Remove a session; an event keeps at least one."""
+    if session.event.sessions.count() <= 1:
+        raise ServiceError("Une rencontre garde au moins une séance.")
+    session.delete()
+
+
+@transaction.atomic
+def event_duplicate(*, event: Event, by: User, shift: timedelta = timedelta(0)) -> Event:
+    """A draft copy of an event (sessions moved by `shift`), without its registrations."""
+    fields = {
+        field.name: getattr(event, field.name)
+        for field in Event._meta.concrete_fields
+        if field.name not in {"id", "slug", "status", "created_at", "updated_at"}
+    }
+    fields["title"] = f"{event.title} (copie)"
+    fields["registration_opens_at"] = timezone.now()
+    fields["registration_closes_at"] = None
+    copy = event_create(by=by, fields=fields, needs=event.needs.all())
+    Session.objects.bulk_create(
+        Session(
+            event=copy,
+            starts_at=session.starts_at + shift,
+            ends_at=session.ends_at + shift,
+            label=session.label,
+            hours=session.hours,
+        )
+        for session in event.sessions.all()
+    )
+    return copy
+
+
+@transaction.atomic
+def event_publish(*, event: Event, by: User) -> Event:
+    """Make a draft visible (in the agenda for a public event)."""
+    if not event.sessions.exists():
+        raise ServiceError("Ajoutez au moins une séance avant de publier.")
+    event.status = EventStatus.PUBLISHED
+    event.save(update_fields=["status", "updated_at"])
+    audit_log_record(actor=by, action=EventsAuditAction.EVENT_UPDATED, target=event)
+    return event
+
+
+@transaction.atomic
+def event_cancel(*, event: Event, by: User, message: str) -> Event:
+    """Cancel an event and tell everyone registered or waiting."""
+    event.status = EventStatus.CANCELLED
+    event.save(update_fields=["status", "updated_at"])
+    audit_log_record(
+        actor=by, action=EventsAuditAction.EVENT_CANCELLED, target=event, message=message
+    )
+    for registration in event.registrations.active().select_related("person__user"):
+        _notify(registration, "participant_event_cancelled", {"message": message})
+    return event
+
+
+# --- Registrations ---------------------------------------------------------------------
+
+
+def _notify(registration: Registration, template: str, context: dict | None = None, **kw):
+    if registration.person is None:
+        return None
+    context = {"event": registration.event, "registration": registration, **(context or {})}
+    return outbox_enqueue(
+        template=template,
+        recipient=registration.person.user,
+        context=context,
+        target=registration,
+        kind=kw.pop("kind", f"{template}:{timezone.now().isoformat()}"),
+        **kw,
+    )
+
+
+def _locked(event: Event) -> Event:
+    # Every change of the seats of an event goes through this lock, so that two people
+    # cannot both take the last seat (PostgreSQL row lock; SQLite serialises writers).
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+def _organization_name(person: Person) -> str:
+    affiliation = (
+        person.affiliations.filter(status=AffiliationStatus.ACTIVE)
+        .select_related("organization")
+        .first()
+    )
+    return affiliation.organization.name if affiliation else ""
+
+
+@transaction.atomic
+def registration_create(*, event: Event, person: Person, by: User | None = None) -> Registration:
+    """Register `person`: a seat if one is left, else the waitlist.
+
+    `by` is the coordinator registering someone: she may do it outside the opening dates.
+    """
+    event = _locked(event)
+    if by is None and not event.registration_is_open():
+        raise ServiceError("Les inscriptions à cette rencontre ne sont pas ouvertes.")
+    registration, _ = Registration.objects.get_or_create(
+        event=event, person=person, defaults={"status": RegistrationStatus.CANCELLED}
+    )
+    if registration.status != RegistrationStatus.CANCELLED:
+        raise ServiceError("Vous êtes déjà inscrit·e à cette rencontre.")
+    full = event.registrations.confirmed().count() >= event.capacity
+    registration.status = RegistrationStatus.WAITLISTED if full else RegistrationStatus.CONFIRMED
+    registration.waitlisted_at = timezone.now() if full else None
+    registration.cancelled_at = None
+    registration.registered_by = by
+    registration.organization_name = _organization_name(person)
+    registration.save()
+    template = (
+        "participant_registration_waitlisted" if full else "participant_registration_confirmed"
+    )
+    context = {"position": _waitlist_position(registration)} if full else {}
+    _notify(registration, template, context, attachments=[] if full else [_ics(event)])
+    return registration
+
+
+def _waitlist_position(registration: Registration) -> int:
+    """1 for the next person to get a seat."""
+    return (
+        Registration.objects.filter(pk=registration.pk)
+        .with_waitlist_position()
+        .values_list("waitlist_position", flat=True)
+        .get()
+    )
+
+
+def _ics(event: Event) -> dict:
+    return attachment(
+        filename=f"{event.slug}.ics",
+        content=calendar_for_event(event, with_private_link=True).to_ical().decode(),
+        mimetype="text/calendar",
+    )
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration, by: User | None = None) -> Registration:
+    """Cancel a registration; a freed seat goes to the first person on the waitlist.
+
+    Once the event has begun, only the coordination (`by`) may still cancel.
+    """
+    event = _locked(registration.event)
+    registration.refresh_from_db()
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise ServiceError("Cette inscription est déjà annulée.")
+    start = event.first_start
+    if by is None and start is not None and start <= timezone.now():
+        raise ServiceError("La rencontre a commencé : votre inscription ne peut plus être annulée.")
+    freed_seat = registration.status == RegistrationStatus.CONFIRMED
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = timezone.now()
+    registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+    if freed_seat:
+        _promote_waitlist(event)
+    return registration
+
+
+def _promote_waitlist(event: Event) -> None:
+    free = event.capacity - event.registrations.confirmed().count()
+    for registration in event.registrations.waitlisted()[: max(free, 0)]:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.save(update_fields=["status", "updated_at"])
+        _notify(registration, "participant_registration_promoted", attachments=[_ics(event)])
+
+
+@transaction.atomic
+def registration_promote(*, registration: Registration, by: User) -> Registration:
+    """The coordinator gives a seat to someone on the waitlist, even past capacity."""
+    _locked(registration.event)
+    registration.refresh_from_db()
+    if registration.status != RegistrationStatus.WAITLISTED:
+        raise ServiceError("Cette personne n'est pas en liste d'attente.")
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.save(update_fields=["status", "updated_at"])
+    audit_log_record(
+        actor=by, action=EventsAuditAction.REGISTRATION_MOVED, target=registration.event
+    )
+    _notify(
+        registration, "participant_registration_promoted", attachments=[_ics(registration.event)]
+    )
+    return registration
+
+
+@transaction.atomic
+def registration_move(*, registration: Registration, to_event: Event, by: User) -> Registration:
+    """The coordinator moves someone to another event (e.g. another date of a training)."""
+    if to_event.pk == registration.event_id:
+        raise ServiceError("Choisissez une autre rencontre.")
+    person = registration.person
+    registration_cancel(registration=registration, by=by)
+    moved = registration_create(event=to_event, person=person, by=by)
+    audit_log_record(actor=by, action=EventsAuditAction.REGISTRATION_MOVED, target=to_event)
+    return moved
+
+
+# --- Attendance ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attendance_mark(
+    *, session: Session, registration: Registration, present: bool, by: User
+) -> Attendance:
+    """Mark someone present or absent at one session (émargement)."""
+    if registration.event_id != session.event_id:
+        raise ServiceError("Cette personne n'est pas inscrite à cette rencontre.")
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise ServiceError("Seules les personnes inscrites peuvent être émargées.")
+    attendance, _ = Attendance.objects.update_or_create(
+        registration=registration,
+        session=session,
+        defaults={"present": present, "marked_by": by, "marked_at": timezone.now()},
+    )
+    return attendance
+
+
+@transaction.atomic
+def attendance_save(*, session: Session, marks: dict[Registration, bool], by: User) -> int:
+    """Save the émargement of a whole session at once (all marks or none)."""
+    for registration, present in marks.items():
+        attendance_mark(session=session, registration=registration, present=present, by=by)
+    return len(marks)
+
+
+def hours_attended(registration: Registration) -> float:
+    """Hours of the sessions the person attended (for the certificate)."""
+    # float(): set hours are Decimals, computed ones floats, and the two do not add up.
+    return sum(
+        (float(a.session.duration_hours) for a in registration.attendances.all() if a.present), 0.0
+    )
+
+
+@transaction.atomic
+def reminder_policy_update(
+    *, by: User, offsets_days: list[int], certificate_delay_hours: int
+) -> ReminderPolicy:
+    """The coordinator changes when reminders and certificates are sent."""
+    policy = ReminderPolicy.current()
+    policy.offsets_days = sorted(set(offsets_days), reverse=True)
+    policy.certificate_delay_hours = certificate_delay_hours
+    policy.full_clean()
+    policy.save()
+    audit_log_record(actor=by, action=EventsAuditAction.REMINDERS_UPDATED, target=policy)
+    return policy
+
+
+# --- Reminders and certificates (beat) -------------------------------------------------
+
+
+def _due_offsets(policy: ReminderPolicy) -> list[tuple[int, int]]:
+    """(offset, until) pairs in days: J-d is due from d days before the start until `until`
+    days before, one day later at most (and never once the next reminder is due). A beat
+    that missed a few hours catches up; someone registering at J-3 gets J-1 only, not a
+    late "in 7 days"."""
+    offsets = sorted({int(days) for days in policy.offsets_days if int(days) > 0}, reverse=True)
+    following = [*offsets[1:], 0]
+    return [(days, max(after, days - 1)) for days, after in zip(offsets, following, strict=True)]
+
+
+def reminders_sweep(*, now=None) -> int:
+    """Queue the reminders that are due; each (registration, offset, date) once only.
+
+    The kind of each message carries the offset and the start date (Paris) of the event,
+    so two sweeps never send it twice, and an event moved to another day is reminded
+    again (not one moved by an hour on the same day).
+    """
+    now = now or timezone.now()
+    queued = 0
+    for days, after in _due_offsets(ReminderPolicy.current()):
+        events = (
+            Event.objects.filter(status=EventStatus.PUBLISHED)
+            .with_dates()
+            .filter(first_start__gt=now + timedelta(days=after))
+            .filter(first_start__lte=now + timedelta(days=days))
+        )
+        for event in events:
+            queued += _remind(event, days)
+    return queued
+
+
+def _remind(event: Event, days: int) -> int:
+    registrations = event.registrations.confirmed().filter(person__wants_reminders=True)
+    day = timezone.localdate(event.first_start, timezone.get_default_timezone())
+    kind = f"participant_event_reminder:J-{days}:{day.isoformat()}"
+    prefetch_related_objects([event], "sessions")  # listed in every reminder
+    ics = _ics(event)
+    sent = 0
+    for registration in registrations.select_related("person__user"):
+        registration.event = event  # one event, its sessions fetched once for all
+        message = _notify(
+            registration,
+            "participant_event_reminder",
+            {"days": days},
+            kind=kind,
+            attachments=[ics],
+        )
+        sent += message is not None
+    return sent
+
+
+def certificates_sweep(*, now=None) -> int:
+    """E-mail their attendance certificate to trainees, once the training is over."""
+    from .documents import certificate_pdf
+
+    now = now or timezone.now()
+    delay = timedelta(hours=ReminderPolicy.current().certificate_delay_hours)
+    trainings = (
+        Event.objects.filter(kind=EventKind.TRAINING, status=EventStatus.PUBLISHED)
+        .with_dates()
+        .filter(last_end__lte=now - delay, last_end__gte=now - delay - timedelta(days=30))
+    )
+    sent = 0
+    for event in trainings:
+        for registration in _certified(event):
+            with transaction.atomic():
+                _notify(
+                    registration,
+                    "participant_training_certificate",
+                    kind="participant_training_certificate",
+                    attachments=[
+                        attachment(
+                            filename=f"attestation-{event.slug}.pdf",
+                            content=certificate_pdf(registration),
+                            mimetype="application/pdf",
+                        )
+                    ],
+                )
+                registration.certificate_sent_at = now
+                registration.save(update_fields=["certificate_sent_at"])
+            sent += 1
+    return sent
+
+
+def _certified(event: Event):
+    return (
+        event.registrations.confirmed()
+        .filter(certificate_sent_at__isnull=True, attendances__present=True)
+        .distinct()
+        .select_related("person__user", "event")
+        .prefetch_related("attendances__session")
+    )
+
+
+# --- Personal calendar feed ------------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_feed_for(*, person: Person) -> CalendarFeed:
+    """The secret feed of `person`'s registrations, created the first time it is asked for."""
+    feed, _ = CalendarFeed.objects.get_or_create(person=person)
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_regenerate(*, person: Person) -> CalendarFeed:
+    """A new secret address (the old one stops working), e.g. after it was shared."""
+    feed = calendar_feed_for(person=person)
+    feed.token = CalendarFeed._meta.get_field("token").get_default()
+    feed.save(update_fields=["token"])
+    return feed
+
+
+def registrations_anonymise_old(*, now=None) -> int:
+    """Detach people from registrations of events over for the retention period.
+
+    The rows stay (with the organisation's name and the presences) for the counts.
+    """
+    limit = (now or timezone.now()) - timedelta(days=settings.ATTENDANCE_RETENTION_DAYS)
+    old_events = Event.objects.with_dates().filter(last_end__lt=limit).values("pk")
+    return Registration.objects.filter(event__in=old_events, person__isnull=False).update(
+        person=None
+    )

@@ -1,0 +1,211 @@
+"""Writes of the funding watch: the coordination's opportunities, members following them,
+and the deadline alerts (J-14, J-3) to followers and to the owners of a dossier on them."""
+
+from datetime import date, timedelta
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consortium.core.models import User
+from consortium.core.outbox import outbox_enqueue
+from consortium.core.services import audit_log_record
+from members.enums import AffiliationStatus, PersonStatus
+from members.models import Person
+from members.services import ServiceError, unique_slug
+
+from ..enums import BEFORE_SUBMISSION, ProjectsAuditAction, PublicationStatus
+from ..models import (
+    Dossier,
+    Opportunity,
+    OpportunityAttachment,
+    OpportunityFollow,
+    OpportunitySector,
+)
+
+# Fixed addresses under /financements/ that no opportunity slug may take.
+OPPORTUNITY_RESERVED_SLUGS = ("publiques", "nouvelle")
+
+# Alerts before a deadline: (days before, last day of its window). Each alert covers the
+# days down to the next one, so a missed daily run (or a follow started late) still gets
+# it once; the outbox's unique kind makes every later run a no-op.
+DEADLINE_ALERTS = ((14, 4), (3, 0))
+
+
+# --- The coordination's opportunities --------------------------------------------------
+
+
+def _save_relations(opportunity: Opportunity, *, m2m: dict, sectors) -> None:
+    for name, values in m2m.items():
+        getattr(opportunity, name).set(values)
+    opportunity.eligible_sectors.exclude(sector__in=list(sectors)).delete()
+    existing = set(opportunity.eligible_sectors.values_list("sector", flat=True))
+    OpportunitySector.objects.bulk_create(
+        OpportunitySector(opportunity=opportunity, sector=sector)
+        for sector in sectors
+        if sector not in existing
+    )
+
+
+def _add_attachment(opportunity: Opportunity, title: str, file: UploadedFile | None) -> None:
+    if file is not None:
+        OpportunityAttachment.objects.create(
+            opportunity=opportunity, title=title.strip() or file.name, file=file
+        )
+
+
+@transaction.atomic
+def opportunity_create(
+    *,
+    by: User,
+    fields: dict,
+    m2m: dict,
+    sectors=(),
+    attachment_title: str = "",
+    attachment_file: UploadedFile | None = None,
+) -> Opportunity:
+    """The coordinator records an opportunity, as a draft (publishing is a separate step)."""
+    slug = unique_slug(model=Opportunity, text=fields["title"], reserved=OPPORTUNITY_RESERVED_SLUGS)
+    opportunity = Opportunity.objects.create(
+        **fields, slug=slug, created_by=by, status=PublicationStatus.DRAFT
+    )
+    _save_relations(opportunity, m2m=m2m, sectors=sectors)
+    _add_attachment(opportunity, attachment_title, attachment_file)
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_update(
+    *,
+    opportunity: Opportunity,
+    fields: dict,
+    m2m: dict,
+    sectors=(),
+    attachment_title: str = "",
+    attachment_file: UploadedFile | None = None,
+    remove_attachments=(),
+) -> Opportunity:
+    """Change an opportunity; its address (slug) stays, links already sent keep working."""
+    for name, value in fields.items():
+        setattr(opportunity, name, value)
+    opportunity.save()
+    _save_relations(opportunity, m2m=m2m, sectors=sectors)
+    removed = opportunity.attachments.filter(pk__in=[a.pk for a in remove_attachments])
+    names = [attachment.file.name for attachment in removed]
+    removed.delete()
+    storage = OpportunityAttachment._meta.get_field("file").storage
+    # Files go once the change is committed: a rollback must not leave rows without file.
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+    _add_attachment(opportunity, attachment_title, attachment_file)
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_publish(*, opportunity: Opportunity, by: User) -> Opportunity:
+    """Publish for members (and the public if marked so). The first publication date
+    stays: the digest relies on it, and an item must not come back in a later digest."""
+    locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if locked.status == PublicationStatus.PUBLISHED:
+        raise ServiceError(_("Cette opportunité est déjà publiée."))
+    opportunity.status = PublicationStatus.PUBLISHED
+    opportunity.published_at = locked.published_at or timezone.now()
+    opportunity.save(update_fields=["status", "published_at", "updated_at"])
+    audit_log_record(actor=by, action=ProjectsAuditAction.OPPORTUNITY_PUBLISHED, target=opportunity)
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_unpublish(*, opportunity: Opportunity, by: User) -> Opportunity:
+    """Take an opportunity back to draft (published by mistake, or withdrawn by its funder)."""
+    if opportunity.status != PublicationStatus.PUBLISHED:
+        raise ServiceError(_("Cette opportunité n'est pas publiée."))
+    opportunity.status = PublicationStatus.DRAFT
+    opportunity.save(update_fields=["status", "updated_at"])
+    audit_log_record(
+        actor=by,
+        action=ProjectsAuditAction.OPPORTUNITY_UNPUBLISHED,
+        target=opportunity,
+    )
+    return opportunity
+
+
+# --- Following ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def opportunity_follow(*, opportunity: Opportunity, person: Person) -> OpportunityFollow:
+    """`person` follows a published opportunity: deadline alerts at J-14 and J-3."""
+    if opportunity.status != PublicationStatus.PUBLISHED:
+        raise ServiceError(_("Cette opportunité n'est pas publiée."))
+    follow, _created = OpportunityFollow.objects.get_or_create(
+        opportunity=opportunity, person=person
+    )
+    return follow
+
+
+@transaction.atomic
+def opportunity_unfollow(*, opportunity: Opportunity, person: Person) -> None:
+    """Stop following (no more deadline alerts, unless one of their dossiers is on it)."""
+    OpportunityFollow.objects.filter(opportunity=opportunity, person=person).delete()
+
+
+# --- Deadline alerts ---------------------------------------------------------------------
+
+
+def _alerted_people(opportunity: Opportunity):
+    """Followers, and owners of a dossier on it not yet submitted, each once."""
+    follows = OpportunityFollow.objects.filter(opportunity=opportunity, person=OuterRef("pk"))
+    dossiers = Dossier.objects.filter(
+        opportunity=opportunity,
+        status__in=BEFORE_SUBMISSION,
+        owners=OuterRef("pk"),
+        # Owners who left the organisation no longer hear of its files.
+        organization__affiliations__person=OuterRef("pk"),
+        organization__affiliations__status=AffiliationStatus.ACTIVE,
+    )
+    return (
+        Person.objects.filter(status=PersonStatus.ACTIVE, user__is_active=True)
+        .annotate(follows_it=Exists(follows), owns_dossier=Exists(dossiers))
+        .filter(Q(follows_it=True) | Q(owns_dossier=True))
+        .select_related("user")
+    )
+
+
+def _alert(opportunity: Opportunity, *, offset: int, today: date) -> int:
+    days_left = (opportunity.deadline - today).days
+    kind = f"projects.deadline:{offset}:{opportunity.deadline.isoformat()}"
+    queued = 0
+    for person in _alerted_people(opportunity):
+        message = outbox_enqueue(
+            template="member_deadline_alert",
+            recipient=person.user,
+            context={"opportunity": opportunity, "days_left": days_left, "person": person},
+            target=opportunity,
+            kind=kind,
+        )
+        queued += message is not None
+    return queued
+
+
+def opportunity_send_deadline_alerts(*, today: date | None = None) -> int:
+    """Queue the deadline alerts due today; returns how many e-mails were queued.
+
+    J-14 covers deadlines 14 to 4 days away, J-3 those 3 to 0 days away: a day missed
+    by beat is caught up the next day. The kind carries the offset and the deadline, so
+    a run repeated the same day queues nothing, and a deadline moved is alerted again.
+    """
+    today = today or timezone.localdate()
+    queued = 0
+    for offset, last in DEADLINE_ALERTS:
+        due = Opportunity.objects.published().filter(
+            deadline__gte=today + timedelta(days=last),
+            deadline__lte=today + timedelta(days=offset),
+        )
+        # One transaction per opportunity, not per sweep: a failure on one leaves the
+        # others' alerts queued, and the next run completes the rest.
+        for opportunity in due:
+            with transaction.atomic():
+                queued += _alert(opportunity, offset=offset, today=today)
+    return queued

@@ -1,0 +1,169 @@
+"""Projects and experiments (/projets/): the network's list and pages, and their editing.
+
+Every member of the network (and the observers, the coordination) reads the projects;
+the active members of a partner organisation and the coordination edit one. To anyone
+else an edit page does not exist (404).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from consortium.core.forms import show_service_errors
+from consortium.core.permissions import get_visible_object_or_404
+from members.access import member_required
+from members.models import Organization
+from members.services import ServiceError
+from members.views.directory import paginate
+
+from ..access import active_person, organizations_acted_for
+from ..filters.projects import ProjectFilter
+from ..forms.projects import PartnerForm, ProjectForm
+from ..models import Practice, Project
+from ..services import projects as services
+
+# --- Reads and rights ------------------------------------------------------------------
+
+
+def _editable_project(request, slug) -> Project:
+    """The project when `request.user` may edit it; 404 otherwise (its edit page is not
+    theirs to know of)."""
+    return get_object_or_404(Project.objects.editable_by(request.user), slug=slug)
+
+
+# --- Pages -----------------------------------------------------------------------------
+
+
+@member_required
+def project_list(request):
+    projects = Project.objects.visible_to(request.user).for_listing()
+    filterset = ProjectFilter(request.GET, queryset=projects, request=request)
+    context = {
+        "filter": filterset,
+        "page_obj": paginate(request, filterset.qs),
+        "is_filtered": any(request.GET.get(name) for name in filterset.filters),
+        "can_create": organizations_acted_for(request.user).exists(),
+    }
+    return render(request, "projects/projects/list.html", context)
+
+
+@member_required
+def project_detail(request, slug):
+    project = get_visible_object_or_404(Project.objects.for_page(), request.user, slug=slug)
+    practices = Practice.objects.published().filter(project=project).order_by("title")
+    context = {
+        "project": project,
+        "practices": practices.only("title", "slug", "summary"),
+        "can_edit": Project.objects.editable_by(request.user).filter(pk=project.pk).exists(),
+    }
+    return render(request, "projects/projects/detail.html", context)
+
+
+@member_required
+def project_create(request):
+    organizations = organizations_acted_for(request.user)
+    if not organizations.exists():
+        raise Http404  # observers, and members without an active organisation
+    form = ProjectForm(request.POST or None, organizations=organizations)
+    if request.method == "POST" and form.is_valid():
+        fields, m2m = form.service_arguments()
+        try:
+            project = services.project_create(
+                actor=request.user,
+                organization=form.cleaned_data["organization"],
+                fields=fields,
+                m2m=m2m,
+            )
+        except ValidationError as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Le projet « %(title)s » est créé. Ajoutez-y ses structures partenaires.")
+                % {"title": project.title},
+            )
+            return redirect("projects:project_partners", slug=project.slug)
+    return render(request, "projects/projects/form.html", {"form": form, "project": None})
+
+
+@member_required
+def project_edit(request, slug):
+    project = _editable_project(request, slug)
+    form = ProjectForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        fields, m2m = form.service_arguments()
+        try:
+            services.project_update(project=project, fields=fields, m2m=m2m)
+        except ValidationError as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(request, _("Le projet est mis à jour."))
+            return redirect(project)
+    return render(request, "projects/projects/form.html", {"form": form, "project": project})
+
+
+# --- Partners --------------------------------------------------------------------------
+
+
+def _manages_partners(user, project: Project) -> bool:
+    return Project.objects.partners_managed_by(user).filter(pk=project.pk).exists()
+
+
+def _own_organization_ids(user) -> set[int]:
+    organizations = Organization.objects.acted_for_by(active_person(user))
+    return set(organizations.values_list("pk", flat=True))
+
+
+@member_required
+def project_partners(request, slug):
+    """The partner organisations of a project, and the form that adds one (for the lead)."""
+    project = _editable_project(request, slug)
+    manages = _manages_partners(request.user, project)
+    if request.method == "POST" and not manages:
+        raise Http404
+    form = PartnerForm(request.POST or None) if manages else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        organization = form.cleaned_data["organization"]
+        try:
+            services.project_partner_add(
+                project=project, organization=organization, role=form.cleaned_data["role"]
+            )
+        except ServiceError as error:
+            form.add_error("role", str(error))
+        else:
+            messages.success(
+                request,
+                _("%(organization)s est partenaire du projet.") % {"organization": organization},
+            )
+            return redirect("projects:project_partners", slug=project.slug)
+    partners = project.partnerships.select_related("organization").order_by("organization__name")
+    mine = _own_organization_ids(request.user)
+    # The lead's members remove any partner; another partner's members, their own.
+    for partner in partners:
+        partner.removable = manages or partner.organization_id in mine
+    context = {"project": project, "form": form, "partners": partners, "manages": manages}
+    return render(request, "projects/projects/partners.html", context)
+
+
+@member_required
+@require_POST
+def project_partner_remove(request, slug, pk):
+    project = _editable_project(request, slug)
+    partnership = get_object_or_404(project.partnerships.select_related("organization"), pk=pk)
+    own = partnership.organization_id in _own_organization_ids(request.user)
+    if not (own or _manages_partners(request.user, project)):
+        raise Http404
+    try:
+        services.project_partner_remove(partnership=partnership)
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(organization)s ne fait plus partie des partenaires du projet.")
+            % {"organization": partnership.organization},
+        )
+    return redirect("projects:project_partners", slug=project.slug)

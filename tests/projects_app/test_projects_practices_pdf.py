@@ -1,0 +1,106 @@
+"""The practice sheet as a PDF (WeasyPrint): it opens, carries the title with its French
+accents and typography, embeds its image, and numbers its pages."""
+
+import shutil
+import subprocess
+
+import pytest
+from django.urls import reverse
+from factories import CoordinatorFactory
+from project_factories import PracticeFactory, png_upload
+from service_checks import require
+
+from projects.enums import PracticeStatus
+from projects.models import PracticeImage
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_tool(name: str) -> str:
+    path = shutil.which(name)
+    require(f"{name} (poppler-utils)", path is not None, "apt-get install poppler-utils")
+    return path
+
+
+@pytest.fixture
+def sheet():
+    practice = PracticeFactory(
+        title="Éveil sonore à la crèche : « Ça résonne ! »",
+        summary="Des musiciennes en résidence, où les bébés écoutent, touchent et chantent.",
+        what_was_done="<p>Douze séances ; un concert final. Pourquoi ? Pour les familles !</p>",
+        lessons="<ul><li>Prévoir un temps d'échange avec les équipes.</li></ul>",
+    )
+    PracticeImage.objects.create(
+        practice=practice, image=png_upload(size=(120, 80)), alt_text="Une harpe et des bébés"
+    )
+    return practice
+
+
+def fetch(client, practice, tmp_path):
+    response = client.get(reverse("projects:practice_pdf", kwargs={"slug": practice.slug}))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("inline;")
+    path = tmp_path / "fiche.pdf"
+    path.write_bytes(response.content)
+    return path
+
+
+def text_of(path) -> str:
+    result = subprocess.run(
+        [pdf_tool("pdftotext"), "-layout", str(path), "-"],
+        capture_output=True,
+        check=True,
+        text=True,
+    )
+    return result.stdout
+
+
+def test_the_public_sheet_opens_with_its_french_title_and_page_numbers(client, sheet, tmp_path):
+    path = fetch(client, sheet, tmp_path)
+    assert path.read_bytes().startswith(b"%PDF-")
+    text = text_of(path)
+    flat = " ".join(text.split())
+    assert "Éveil sonore à la crèche" in flat
+    assert "Ça résonne" in flat
+    assert "Prévoir un temps d'échange" in flat or "Prévoir un temps d’échange" in flat
+    assert "Page 1 / 1" in flat
+
+
+def test_french_spacing_in_text_and_html_but_never_in_tags():
+    from projects.views.practices import _typeset
+
+    assert _typeset("Crèche : « Ça résonne ! »") == "Crèche\u00a0: «\u202fÇa résonne\u202f!\u202f»"
+    html = '<p>Pourquoi ? <a href="https://exemple.fr/a?b=1" title="x ; y">Ici ;</a></p>'
+    assert _typeset(html) == (
+        '<p>Pourquoi\u202f? <a href="https://exemple.fr/a?b=1" title="x ; y">Ici\u202f;</a></p>'
+    )
+
+
+def test_the_sheet_embeds_its_image(client, sheet, tmp_path):
+    path = fetch(client, sheet, tmp_path)
+    assert b"/Subtype /Image" in path.read_bytes() or b"/Subtype/Image" in path.read_bytes()
+    listing = subprocess.run(
+        [pdf_tool("pdfimages"), "-list", str(path)], capture_output=True, check=True, text=True
+    ).stdout
+    images = [line for line in listing.splitlines()[2:] if line.strip()]
+    assert len(images) == 1
+    assert images[0].split()[3:5] == ["120", "80"]
+
+
+def test_a_draft_sheet_is_not_printed_for_the_public(client, sheet):
+    sheet.status = PracticeStatus.DRAFT
+    sheet.published_at = None
+    sheet.save()
+    response = client.get(reverse("projects:practice_pdf", kwargs={"slug": sheet.slug}))
+    assert response.status_code == 404
+
+
+def test_a_draft_printed_by_the_coordination_is_kept_out_of_caches(client, sheet):
+    sheet.status = PracticeStatus.SUBMITTED
+    sheet.published_at = None
+    sheet.save()
+    client.force_login(CoordinatorFactory())
+    response = client.get(reverse("projects:practice_pdf", kwargs={"slug": sheet.slug}))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
