@@ -11,8 +11,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from members.admin import ReadOnlyAdmin, ReadOnlyInline
-from members.services import ServiceError
+from consortium.core.admin_bases import ReadOnlyAdmin, ReadOnlyInline
+from consortium.core.exceptions import DomainError
 
 from . import services
 from .enums import EventStatus
@@ -82,7 +82,7 @@ class EventAdmin(admin.ModelAdmin):
         for event in queryset.filter(status=EventStatus.DRAFT):
             try:
                 services.event_publish(event=event, by=request.user)
-            except ServiceError as error:
+            except DomainError as error:
                 self.message_user(request, f"{event} : {error}", messages.WARNING)
             else:
                 published += 1

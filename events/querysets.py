@@ -1,5 +1,6 @@
 """Reads of the events app, with each user's scope built in (deny by default)."""
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Case, Count, Exists, Max, Min, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
@@ -13,15 +14,12 @@ from .enums import EventStatus, RegistrationStatus, Visibility
 
 
 def _sessions_of_row():
-    from .models import Session
-
-    return Session.objects.filter(event=OuterRef("pk"))
+    return apps.get_model("events", "Session").objects.filter(event=OuterRef("pk"))
 
 
 def _registrations_counted(status: str):
-    from .models import Registration
-
-    return subquery_count(Registration.objects.filter(status=status), link="event")
+    registrations = apps.get_model("events", "Registration").objects
+    return subquery_count(registrations.filter(status=status), link="event")
 
 
 class EventQuerySet(ScopedQuerySet):
@@ -132,7 +130,6 @@ class RegistrationQuerySet(models.QuerySet):
 
     def with_presence(self):
         """Annotate `attended`: present at one session at least (gives a certificate)."""
-        from .models import Attendance
-
-        present = Attendance.objects.filter(registration=OuterRef("pk"), present=True)
+        attendance = apps.get_model("events", "Attendance").objects
+        present = attendance.filter(registration=OuterRef("pk"), present=True)
         return self.annotate(attended=Exists(present))

@@ -7,12 +7,13 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
+from consortium.core.exceptions import DomainError
 from consortium.core.models import User
 from consortium.core.outbox import attachment, outbox_enqueue
 from consortium.core.services import audit_log_record
+from consortium.core.slugs import unique_slug
 from members.enums import AffiliationStatus
 from members.models import Person
-from members.services import ServiceError, unique_slug
 
 from .calendar import calendar_for_event
 from .enums import EventKind, EventsAuditAction, EventStatus, RegistrationStatus
@@ -68,7 +69,7 @@ def session_save(*, event: Event, fields: dict, session: Session | None = None) 
 def session_delete(*, session: Session) -> None:
     """Remove a session; an event keeps at least one."""
     if session.event.sessions.count() <= 1:
-        raise ServiceError("Une rencontre garde au moins une séance.")
+        raise DomainError("Une rencontre garde au moins une séance.")
     session.delete()
 
 
@@ -101,7 +102,7 @@ def event_duplicate(*, event: Event, by: User, shift: timedelta = timedelta(0)) 
 def event_publish(*, event: Event, by: User) -> Event:
     """Make a draft visible (in the agenda for a public event)."""
     if not event.sessions.exists():
-        raise ServiceError("Ajoutez au moins une séance avant de publier.")
+        raise DomainError("Ajoutez au moins une séance avant de publier.")
     event.status = EventStatus.PUBLISHED
     event.save(update_fields=["status", "updated_at"])
     audit_log_record(actor=by, action=EventsAuditAction.EVENT_UPDATED, target=event)
@@ -161,12 +162,12 @@ def registration_create(*, event: Event, person: Person, by: User | None = None)
     """
     event = _locked(event)
     if by is None and not event.registration_is_open():
-        raise ServiceError("Les inscriptions à cette rencontre ne sont pas ouvertes.")
+        raise DomainError("Les inscriptions à cette rencontre ne sont pas ouvertes.")
     registration, _ = Registration.objects.get_or_create(
         event=event, person=person, defaults={"status": RegistrationStatus.CANCELLED}
     )
     if registration.status != RegistrationStatus.CANCELLED:
-        raise ServiceError("Vous êtes déjà inscrit·e à cette rencontre.")
+        raise DomainError("Vous êtes déjà inscrit·e à cette rencontre.")
     full = event.registrations.confirmed().count() >= event.capacity
     registration.status = RegistrationStatus.WAITLISTED if full else RegistrationStatus.CONFIRMED
     registration.waitlisted_at = timezone.now() if full else None
@@ -209,10 +210,10 @@ def registration_cancel(*, registration: Registration, by: User | None = None) -
     event = _locked(registration.event)
     registration.refresh_from_db()
     if registration.status == RegistrationStatus.CANCELLED:
-        raise ServiceError("Cette inscription est déjà annulée.")
+        raise DomainError("Cette inscription est déjà annulée.")
     start = event.first_start
     if by is None and start is not None and start <= timezone.now():
-        raise ServiceError("La rencontre a commencé : votre inscription ne peut plus être annulée.")
+        raise DomainError("La rencontre a commencé : votre inscription ne peut plus être annulée.")
     freed_seat = registration.status == RegistrationStatus.CONFIRMED
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = timezone.now()
@@ -236,7 +237,7 @@ def registration_promote(*, registration: Registration, by: User) -> Registratio
     _locked(registration.event)
     registration.refresh_from_db()
     if registration.status != RegistrationStatus.WAITLISTED:
-        raise ServiceError("Cette personne n'est pas en liste d'attente.")
+        raise DomainError("Cette personne n'est pas en liste d'attente.")
     registration.status = RegistrationStatus.CONFIRMED
     registration.save(update_fields=["status", "updated_at"])
     audit_log_record(
@@ -252,7 +253,7 @@ def registration_promote(*, registration: Registration, by: User) -> Registratio
 def registration_move(*, registration: Registration, to_event: Event, by: User) -> Registration:
     """The coordinator moves someone to another event (e.g. another date of a training)."""
     if to_event.pk == registration.event_id:
-        raise ServiceError("Choisissez une autre rencontre.")
+        raise DomainError("Choisissez une autre rencontre.")
     person = registration.person
     registration_cancel(registration=registration, by=by)
     moved = registration_create(event=to_event, person=person, by=by)
@@ -269,9 +270,9 @@ def attendance_mark(
 ) -> Attendance:
     """Mark someone present or absent at one session (émargement)."""
     if registration.event_id != session.event_id:
-        raise ServiceError("Cette personne n'est pas inscrite à cette rencontre.")
+        raise DomainError("Cette personne n'est pas inscrite à cette rencontre.")
     if registration.status != RegistrationStatus.CONFIRMED:
-        raise ServiceError("Seules les personnes inscrites peuvent être émargées.")
+        raise DomainError("Seules les personnes inscrites peuvent être émargées.")
     attendance, _ = Attendance.objects.update_or_create(
         registration=registration,
         session=session,

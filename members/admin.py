@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from consortium.core.admin_bases import ReadOnlyAdmin, ReadOnlyInline
 from consortium.core.widgets import StoredFileInput
 
 from . import services
@@ -38,31 +39,6 @@ from .models import (
 )
 
 STAMPS = ("created_at", "updated_at")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Reference data loaded by migrations, or records written by services only."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
 
 
 # --- Territory and vocabularies --------------------------------------------------------

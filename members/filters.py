@@ -1,8 +1,9 @@
 """django-filter filter sets of the directory and the needs list."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from consortium.core.filters import text_search, vocabulary_filter
 
 from .enums import NeedStatus, Sector
 from .models import AgeGroup, Commune, Discipline, Epci, Need, Organization, OrganizationType, Theme
@@ -12,30 +13,22 @@ from .models import AgeGroup, Commune, Discipline, Epci, Need, Organization, Org
 
 def discipline_filter(field_name: str = "disciplines", **options):
     defaults = {"label": _("Discipline"), "empty_label": _("Toutes les disciplines")}
-    return django_filters.ModelChoiceFilter(
-        field_name=field_name, queryset=Discipline.objects.all(), **(defaults | options)
-    )
+    return vocabulary_filter(Discipline.objects.all(), field_name, defaults, options)
 
 
 def age_filter(field_name: str = "age_groups", **options):
     defaults = {"label": _("Âge"), "empty_label": _("Tous les âges")}
-    return django_filters.ModelChoiceFilter(
-        field_name=field_name, queryset=AgeGroup.objects.all(), **(defaults | options)
-    )
+    return vocabulary_filter(AgeGroup.objects.all(), field_name, defaults, options)
 
 
 def epci_filter(field_name: str, **options):
     defaults = {"label": _("Intercommunalité"), "empty_label": _("Tout le Val-d'Oise")}
-    return django_filters.ModelChoiceFilter(
-        field_name=field_name, queryset=Epci.objects.all(), **(defaults | options)
-    )
+    return vocabulary_filter(Epci.objects.all(), field_name, defaults, options)
 
 
 def theme_filter(field_name: str = "themes", **options):
     defaults = {"label": _("Thème"), "empty_label": _("Tous les thèmes")}
-    return django_filters.ModelChoiceFilter(
-        field_name=field_name, queryset=Theme.objects.all(), **(defaults | options)
-    )
+    return vocabulary_filter(Theme.objects.all(), field_name, defaults, options)
 
 
 def sector_filter(**options):
@@ -43,23 +36,10 @@ def sector_filter(**options):
     return django_filters.ChoiceFilter(choices=Sector.choices, **(defaults | options))
 
 
-def _text_search(fields):
-    def search(queryset, name, value):
-        terms = value.split()
-        for term in terms[:8]:
-            condition = Q()
-            for field in fields:
-                condition |= Q(**{f"{field}__icontains": term})
-            queryset = queryset.filter(condition)
-        return queryset
-
-    return search
-
-
 class DirectoryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Rechercher"),
-        method=_text_search(["name", "public_description", "commune__name"]),
+        method=text_search(["name", "public_description", "commune__name"]),
         help_text=_("Nom, présentation ou commune."),
     )
     sector = sector_filter()
@@ -82,7 +62,7 @@ class DirectoryFilter(django_filters.FilterSet):
 
 class NeedFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("Rechercher"), method=_text_search(["title", "description"])
+        label=_("Rechercher"), method=text_search(["title", "description"])
     )
     theme = theme_filter("theme")
     sector = sector_filter()

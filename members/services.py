@@ -1,17 +1,16 @@
 """Writes of the members app. Each service is atomic, keyword-only, and logs what matters."""
 
-from collections.abc import Iterable
-
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
+from consortium.core.exceptions import DomainError
 from consortium.core.models import User
 from consortium.core.outbox import outbox_enqueue
 from consortium.core.permissions import can_observe
 from consortium.core.privacy import erase_account
 from consortium.core.services import audit_log_record
+from consortium.core.slugs import unique_slug
 
 from .enums import (
     AffiliationStatus,
@@ -59,10 +58,6 @@ CONSENT_WORDINGS = {
 }
 
 
-class ServiceError(Exception):
-    """A business rule refused the change; the message is shown to the user as is."""
-
-
 def _notify(*, user: User, name: str, context: dict) -> None:
     # Through the outbox, so that it is sent once, after the commit, by a worker. These
     # notifications answer a decision, each one its own message: the kind carries when.
@@ -82,20 +77,6 @@ def _record_consent(*, person: Person | None, purpose: str, given: bool) -> None
     ConsentRecord.objects.create(
         person=person, purpose=purpose, given=given, wording_version=version, wording=wording
     )
-
-
-def unique_slug(*, model, text: str, max_length: int = 200, reserved: Iterable[str] = ()) -> str:
-    """A slug from `text`, suffixed -2, -3… until no row of `model` has it.
-
-    `reserved` lists the fixed addresses next to the objects' own (/groupes/nouveau/
-    beside /groupes/<slug>/): a slug never takes one, or the object could not be reached.
-    """
-    base = slugify(text)[:max_length] or "element"
-    slug, number = base, 1
-    while slug in reserved or model.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
 
 
 # --- People and organisations ----------------------------------------------------------
@@ -142,7 +123,7 @@ def organization_create(*, person: Person, fields: dict, m2m: dict) -> Organizat
         with transaction.atomic():
             organization.save()
     except IntegrityError as error:
-        raise ServiceError("Une structure avec ce SIRET existe déjà dans le réseau.") from error
+        raise DomainError("Une structure avec ce SIRET existe déjà dans le réseau.") from error
     for name, values in m2m.items():
         getattr(organization, name).set(values)
     if organization.listed_publicly:
@@ -175,7 +156,7 @@ def organization_update(
         with transaction.atomic():
             organization.save()
     except IntegrityError as error:
-        raise ServiceError("Une structure avec ce SIRET existe déjà dans le réseau.") from error
+        raise DomainError("Une structure avec ce SIRET existe déjà dans le réseau.") from error
     for name, values in m2m.items():
         getattr(organization, name).set(values)
     if organization.listed_publicly != was_listed:
@@ -198,12 +179,12 @@ def active_referents(organization: Organization):
 def affiliation_request(*, person: Person, organization: Organization) -> Affiliation:
     """A person asks to join an organisation; its referents (if any) may accept them."""
     if organization.status not in (OrganizationStatus.ACTIVE, OrganizationStatus.PENDING):
-        raise ServiceError("Cette structure n'accepte plus de nouveaux membres.")
+        raise DomainError("Cette structure n'accepte plus de nouveaux membres.")
     affiliation, created = Affiliation.objects.get_or_create(
         person=person, organization=organization
     )
     if not created and affiliation.status == AffiliationStatus.ACTIVE:
-        raise ServiceError("Vous êtes déjà rattaché·e à cette structure.")
+        raise DomainError("Vous êtes déjà rattaché·e à cette structure.")
     if not created:
         affiliation.status = AffiliationStatus.PENDING
         affiliation.save(update_fields=["status", "updated_at"])
@@ -290,7 +271,7 @@ def _decide_affiliation(*, affiliation: Affiliation, status: str, by: User) -> N
 def _require_reason(message: str) -> None:
     # A refusal is e-mailed: without a reason it reads as a door slammed shut.
     if not message.strip():
-        raise ServiceError("Expliquez en quelques mots la raison du refus : elle est envoyée.")
+        raise DomainError("Expliquez en quelques mots la raison du refus : elle est envoyée.")
 
 
 def _decide_organization(*, organization: Organization, status: str, by: User) -> None:
@@ -303,7 +284,7 @@ def _decide_organization(*, organization: Organization, status: str, by: User) -
 def person_validate(*, person: Person, by: User, message: str = "") -> Person:
     """The coordinator welcomes a partner, with the organisations they created or joined."""
     if person.status != PersonStatus.PENDING:
-        raise ServiceError("Cette demande a déjà été traitée.")
+        raise DomainError("Cette demande a déjà été traitée.")
     _set_person_status(person=person, status=PersonStatus.ACTIVE, by=by, message=message)
     for affiliation in person.affiliations.filter(status=AffiliationStatus.PENDING).select_related(
         "organization"
@@ -326,7 +307,7 @@ def person_validate(*, person: Person, by: User, message: str = "") -> Person:
 def person_refuse(*, person: Person, by: User, message: str) -> Person:
     """The coordinator declines a request; the organisations it created are refused too."""
     if person.status != PersonStatus.PENDING:
-        raise ServiceError("Cette demande a déjà été traitée.")
+        raise DomainError("Cette demande a déjà été traitée.")
     _require_reason(message)
     _set_person_status(person=person, status=PersonStatus.REFUSED, by=by, message=message)
     for affiliation in person.affiliations.filter(status=AffiliationStatus.PENDING).select_related(
@@ -371,7 +352,7 @@ def _decide_pending_affiliations_of_members(
 def organization_validate(*, organization: Organization, by: User) -> Organization:
     """The coordinator validates a structure proposed by someone already a member."""
     if organization.status != OrganizationStatus.PENDING:
-        raise ServiceError("Cette structure a déjà été examinée.")
+        raise DomainError("Cette structure a déjà été examinée.")
     _decide_organization(organization=organization, status=OrganizationStatus.ACTIVE, by=by)
     audit_log_record(
         actor=by, action=MembersAuditAction.ORGANIZATION_VALIDATED, target=organization
@@ -386,7 +367,7 @@ def organization_validate(*, organization: Organization, by: User) -> Organizati
 def organization_refuse(*, organization: Organization, by: User, message: str) -> Organization:
     """The coordinator declines a structure proposed by a member, saying why."""
     if organization.status != OrganizationStatus.PENDING:
-        raise ServiceError("Cette structure a déjà été examinée.")
+        raise DomainError("Cette structure a déjà été examinée.")
     _require_reason(message)
     _decide_organization(organization=organization, status=OrganizationStatus.REFUSED, by=by)
     audit_log_record(
@@ -452,7 +433,7 @@ def group_create(*, title: str, fields: dict) -> WorkingGroup:
 def _ensure_writable(group: WorkingGroup) -> None:
     """Archived groups are kept for their history: nothing is added or changed any more."""
     if group.archived_at:
-        raise ServiceError("Ce groupe est archivé : il n'est plus modifiable.")
+        raise DomainError("Ce groupe est archivé : il n'est plus modifiable.")
 
 
 def _group_facilitators(group: WorkingGroup):
@@ -476,7 +457,7 @@ def group_join(*, group: WorkingGroup, person: Person) -> GroupMembership:
     already_asked = not created and membership.status == GroupMembershipStatus.REQUESTED
     if not created:
         if membership.status == GroupMembershipStatus.MEMBER:
-            raise ServiceError("Vous êtes déjà membre de ce groupe.")
+            raise DomainError("Vous êtes déjà membre de ce groupe.")
         membership.status = status
         membership.save(update_fields=["status", "updated_at"])
     if status == GroupMembershipStatus.REQUESTED and not already_asked:
@@ -577,9 +558,9 @@ def need_create(*, author: Person | None, fields: dict, age_groups) -> Need:
 def need_support(*, need: Need, person: Person) -> NeedSupport:
     """ "Moi aussi": a member shares a need (once)."""
     if need.status not in (NeedStatus.OPEN, NeedStatus.IN_PROGRESS):
-        raise ServiceError("Ce besoin est clos : il ne peut plus recevoir de « moi aussi ».")
+        raise DomainError("Ce besoin est clos : il ne peut plus recevoir de « moi aussi ».")
     if need.author_id == person.pk:
-        raise ServiceError("Vous avez exprimé ce besoin : il compte déjà pour vous.")
+        raise DomainError("Vous avez exprimé ce besoin : il compte déjà pour vous.")
     support, _ = NeedSupport.objects.get_or_create(need=need, person=person)
     return support
 
@@ -605,9 +586,9 @@ def need_triage(*, need: Need, tags, group: WorkingGroup | None) -> Need:
 def need_merge(*, need: Need, into: Need, by: User) -> Need:
     """Merge a duplicate into another need; its supporters (and author) follow."""
     if need.status == NeedStatus.MERGED:
-        raise ServiceError("Ce besoin a déjà été fusionné avec un autre.")
+        raise DomainError("Ce besoin a déjà été fusionné avec un autre.")
     if need.pk == into.pk or into.status not in (NeedStatus.OPEN, NeedStatus.IN_PROGRESS):
-        raise ServiceError("Choisissez un autre besoin, encore ouvert, pour la fusion.")
+        raise DomainError("Choisissez un autre besoin, encore ouvert, pour la fusion.")
     supporters = set(need.supports.values_list("person_id", flat=True))
     if need.author_id:
         supporters.add(need.author_id)
@@ -628,9 +609,9 @@ def need_merge(*, need: Need, into: Need, by: User) -> Need:
 def need_close(*, need: Need, by: User, answer: str) -> Need:
     """The coordinator closes a need with an answer, sent to its author and supporters."""
     if need.status in (NeedStatus.CLOSED, NeedStatus.MERGED):
-        raise ServiceError("Ce besoin est déjà clos.")
+        raise DomainError("Ce besoin est déjà clos.")
     if not answer.strip():
-        raise ServiceError(
+        raise DomainError(
             "Rédigez la réponse apportée : elle est envoyée aux personnes concernées."
         )
     need.status, need.answer, need.closed_at = NeedStatus.CLOSED, answer.strip(), timezone.now()

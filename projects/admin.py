@@ -9,8 +9,8 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from consortium.core.admin_bases import ReadOnlyInline
 from consortium.core.widgets import StoredFileInput
-from members.admin import ReadOnlyInline
 
 from .models import (
     Dossier,

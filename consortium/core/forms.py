@@ -1,6 +1,9 @@
 """Helpers of the project's forms."""
 
+from django import forms
 from django.core.exceptions import ValidationError
+
+from .validators import reject_html
 
 
 def show_service_errors(form, error: ValidationError) -> None:
@@ -10,3 +13,13 @@ def show_service_errors(form, error: ValidationError) -> None:
         return
     for field, errors in error.error_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+class PlainTextMixin:
+    """Text fields take plain text: HTML tags get a clear error instead of being stored."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and not isinstance(field, forms.URLField):
+                field.validators.append(reject_html)

@@ -8,9 +8,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consortium.core.forms import PlainTextMixin
 from consortium.core.validators import reject_html
 from members.forms.fields import CommuneChoiceField
-from members.forms.groups import PlainTextMixin
 from members.models import Need, Person, WorkingGroup
 
 from ..enums import EventKind, EventStatus

@@ -10,7 +10,6 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import AnonymousUser
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from consortium.core.pagination import paginate
 from consortium.core.pdf import pdf_response
 from consortium.core.permissions import can_observe, get_visible_object_or_404, is_coordinator
 from members.access import is_member, member_required, person_of
@@ -31,7 +31,6 @@ from ..filters import PAST, AgendaFilter
 from ..forms.agenda import FeedActionForm
 from ..models import CalendarFeed, Event, Registration
 
-PER_PAGE = 20
 # How far back the personal feed goes: enough for a calendar, not a whole history.
 FEED_HISTORY = timedelta(days=365)
 
@@ -87,7 +86,7 @@ def agenda(request):
     user = request.user
     past = request.GET.get("periode") == PAST
     agenda_filter = AgendaFilter(request.GET, queryset=_agenda_events(user, past=past), past=past)
-    page_obj = Paginator(agenda_filter.qs, PER_PAGE).get_page(request.GET.get("page"))
+    page_obj = paginate(request, agenda_filter.qs)
     person = _participant(user)
     _annotate_page(page_obj, person)
     context = {
@@ -176,7 +175,7 @@ def register(request, slug):
         raise Http404
     try:
         registration = services.registration_create(event=event, person=person)
-    except services.ServiceError as error:
+    except services.DomainError as error:
         messages.error(request, str(error))
         return redirect(event)
     if registration.status == RegistrationStatus.CONFIRMED:
@@ -209,7 +208,7 @@ def unregister(request, slug):
     )
     try:
         services.registration_cancel(registration=registration)
-    except services.ServiceError as error:
+    except services.DomainError as error:
         messages.error(request, str(error))
         return redirect(event)
     messages.success(
@@ -269,7 +268,7 @@ def my_registrations(request):
     past = registrations.confirmed().filter(last_end__lt=now).order_by("-first_start", "-pk")
     context = {
         "upcoming": registrations.filter(last_end__gte=now).order_by("first_start", "pk"),
-        "page_obj": Paginator(past, PER_PAGE).get_page(request.GET.get("page")),
+        "page_obj": paginate(request, past),
         "regenerate_form": FeedActionForm(initial={"action": FeedActionForm.REGENERATE}),
         **_feed_urls(request, feed),
     }

@@ -8,7 +8,6 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
+from consortium.core.exceptions import DomainError
 from consortium.core.forms import show_service_errors
+from consortium.core.pagination import paginate
 from consortium.core.pdf import pdf_response
 from consortium.core.permissions import (
     coordinator_required,
@@ -27,7 +28,6 @@ from consortium.core.permissions import (
     is_coordinator,
     observer_required,
 )
-from members.services import ServiceError
 
 from .. import documents, services
 from ..enums import EventStatus, RegistrationStatus
@@ -44,7 +44,6 @@ from ..forms.coordination import (
 )
 from ..models import Attendance, Event, Registration, ReminderPolicy, Session
 
-PAGE_SIZE = 20
 REGISTRATION_ACTIONS = ("annuler", "promouvoir", "deplacer")
 
 
@@ -77,7 +76,7 @@ def event_list(request):
     filterset = EventFilter(request.GET, queryset=events)
     context = {
         "filter": filterset,
-        "page_obj": Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page_obj": paginate(request, filterset.qs),
     }
     return render(request, "events/coordination/list.html", context)
 
@@ -137,7 +136,7 @@ def event_publish(request, slug):
     event = _event(request, slug)
     try:
         services.event_publish(event=event, by=request.user)
-    except ServiceError as error:
+    except DomainError as error:
         messages.error(request, str(error))
         return redirect("events:sessions", slug=event.slug)
     messages.success(
@@ -222,7 +221,7 @@ def _session_delete(request, event: Event):
     session = _session_of(event, request.POST.get("supprimer"))
     try:
         services.session_delete(session=session)
-    except ServiceError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("La séance est supprimée."))
@@ -249,7 +248,7 @@ def _register_someone(request, event: Event, form):
     person = form.cleaned_data["person"]
     try:
         registration = services.registration_create(event=event, person=person, by=request.user)
-    except ServiceError as error:
+    except DomainError as error:
         messages.error(request, str(error))
         return redirect(_registrations_url(event))
     if registration.status == RegistrationStatus.CONFIRMED:
@@ -288,7 +287,7 @@ def registration_action(request, slug, pk, action):
     )
     try:
         _ACTIONS[action](request, event, registration)
-    except ServiceError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     return redirect(_registrations_url(event, "inscrits"))
 
@@ -316,7 +315,7 @@ def _promote(request, event, registration) -> None:
 
 def _move(request, event, registration) -> None:
     if registration.person is None:
-        raise ServiceError(_("Ce compte a été supprimé : son inscription ne peut être déplacée."))
+        raise DomainError(_("Ce compte a été supprimé : son inscription ne peut être déplacée."))
     form = MoveForm(request.POST, event=event)
     if not form.is_valid():
         messages.error(request, form.errors["to_event"][0])

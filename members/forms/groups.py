@@ -6,21 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from consortium.core.validators import reject_html
+from consortium.core.forms import PlainTextMixin
 
 from ..access import sees_everything
 from ..enums import GroupMembershipStatus
 from ..models import Action, Person, Theme, WorkingGroup
-
-
-class PlainTextMixin:
-    """Text fields take plain text: HTML tags get a clear error instead of being stored."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field, forms.CharField) and not isinstance(field, forms.URLField):
-                field.validators.append(reject_html)
 
 
 class GroupFilter(django_filters.FilterSet):

@@ -3,13 +3,13 @@
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from consortium.core.pagination import paginate
 from consortium.core.permissions import coordinator_required
 
 from .. import services
@@ -30,7 +30,7 @@ ORGANIZATION_DECISIONS = {"valider": WelcomeForm, "refuser": RefusalForm}
 def queue(request):
     """Pending partners, oldest first, and what else awaits or happened without the coordinator."""
     people = ValidationFilter(request.GET or None, queryset=Person.objects.awaiting_validation())
-    page_obj = Paginator(people.qs, 20).get_page(request.GET.get("page"))
+    page_obj = paginate(request, people.qs)
     _flag_duplicates(page_obj.object_list)
     since = timezone.now() - timedelta(days=RECENT_DAYS)
     proposed = Organization.objects.pending_without_pending_person()
@@ -78,7 +78,7 @@ def decide(request, pk, decision):
             services.person_validate(person=person, by=request.user, message=message)
         else:
             services.person_refuse(person=person, by=request.user, message=message)
-    except services.ServiceError as error:
+    except services.DomainError as error:
         messages.error(request, str(error))
         return redirect("members:validations")
     messages.success(request, _decision_message(decision, str(person)))
@@ -114,7 +114,7 @@ def organization_decide(request, pk, decision):
             services.organization_refuse(
                 organization=organization, by=request.user, message=message
             )
-    except services.ServiceError as error:
+    except services.DomainError as error:
         messages.error(request, str(error))
         return redirect("members:validations")
     messages.success(

@@ -6,25 +6,18 @@ agreed to show (name, type, commune, disciplines, ages, presentation, website).
 """
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Page, Paginator
 from django.db.models import Sum
 from django.db.models.functions import Lower
 from django.shortcuts import render
 
 from consortium.core.crosstab import crosstab
+from consortium.core.pagination import paginate
 from consortium.core.permissions import get_visible_object_or_404, is_coordinator
 
 from ..access import is_member, person_of
 from ..enums import AffiliationStatus, Sector
 from ..filters import DirectoryFilter
 from ..models import Affiliation, Commune, Epci, Organization, WorkingGroup
-
-PER_PAGE = 20
-
-
-def paginate(request, queryset, per_page: int = PER_PAGE) -> Page:
-    """The requested page of `queryset`; a wrong or too large number gives the nearest page."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 @login_not_required

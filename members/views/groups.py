@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from consortium.core.downloads import file_download
 from consortium.core.forms import show_service_errors
+from consortium.core.pagination import paginate
 from consortium.core.permissions import (
     coordinator_required,
     get_visible_object_or_404,
@@ -26,7 +27,6 @@ from ..access import member_required, person_of
 from ..enums import AffiliationStatus, GroupMembershipStatus
 from ..forms.groups import ActionForm, DocumentForm, GroupFilter, GroupForm, MemberAddForm
 from ..models import Affiliation, GroupMembership, Need, WorkingGroup
-from .directory import paginate
 
 REJOINABLE = (GroupMembershipStatus.REFUSED, GroupMembershipStatus.LEFT)
 DECISIONS = {
@@ -178,7 +178,7 @@ def group_join(request, slug):
         raise Http404
     try:
         membership = services.group_join(group=group, person=person)
-    except services.ServiceError as error:
+    except services.DomainError as error:
         messages.error(request, str(error))
         return redirect(group)
     if membership.status == GroupMembershipStatus.MEMBER:

@@ -9,7 +9,6 @@ import csv
 from functools import wraps
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from consortium.core.crosstab import crosstab, ranking
+from consortium.core.pagination import paginate
 from consortium.core.permissions import (
     coordinator_required,
     get_visible_object_or_404,
@@ -33,8 +33,6 @@ from ..enums import AffiliationStatus, NeedStatus, Sector
 from ..filters import NeedFilter
 from ..forms.needs import NeedCloseForm, NeedForm, NeedMergeForm, NeedTriageForm
 from ..models import Epci, Need, Theme
-
-PER_PAGE = 20
 
 
 def _can_act(user) -> bool:
@@ -89,7 +87,7 @@ def need_list(request):
     )
     context = {
         "filter": needs_filter,
-        "page_obj": Paginator(needs, PER_PAGE).get_page(request.GET.get("page")),
+        "page_obj": paginate(request, needs),
         "is_filtered": any(request.GET.get(name) for name in needs_filter.filters),
         "theme_sector": _theme_sector_table(needs_filter.qs),
         "by_epci": _epci_ranking(needs_filter.qs),
@@ -240,7 +238,7 @@ def need_support(request, pk):
         else:
             services.need_unsupport(need=need, person=person)
             messages.success(request, _("Votre « moi aussi » est retiré."))
-    except services.ServiceError as error:
+    except services.DomainError as error:
         messages.error(request, str(error))
     return _back(request, need)
 
@@ -314,7 +312,7 @@ def _attempt(request, call) -> bool:
     """Run `call`; a refused business rule becomes an error message and changes nothing."""
     try:
         call()
-    except services.ServiceError as error:
+    except services.DomainError as error:
         messages.error(request, str(error))
         return False
     return True

@@ -6,7 +6,6 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from consortium.core.pagination import paginate
 from consortium.core.permissions import is_coordinator
 from consortium.core.privacy import export_for
 
@@ -155,7 +155,7 @@ def choose_organization(request):
         request.GET or None,
         queryset=OrganizationSearch.base_queryset().with_affiliation_of(person),
     )
-    page_obj = Paginator(search.qs, 20).get_page(request.GET.get("page"))
+    page_obj = paginate(request, search.qs)
     context = {
         "person": person,
         "search": search,
@@ -178,7 +178,7 @@ def join_organization(request, slug):
     )
     try:
         services.affiliation_request(person=person, organization=organization)
-    except services.ServiceError as error:
+    except services.DomainError as error:
         messages.error(request, str(error))
         return redirect("members:choose_organization")
     messages.success(
@@ -201,7 +201,7 @@ def create_organization(request):
     if form.is_valid():
         try:
             organization = services.organization_create(person=person, **form.service_arguments())
-        except (services.ServiceError, ValidationError) as error:
+        except (services.DomainError, ValidationError) as error:
             form.add_error(None, _error_messages(error))
         else:
             messages.success(
@@ -248,7 +248,7 @@ def organization_manage(request, slug):
             services.organization_update(
                 organization=organization, by=person_of(request.user), **form.service_arguments()
             )
-        except (services.ServiceError, ValidationError) as error:
+        except (services.DomainError, ValidationError) as error:
             form.add_error(None, _error_messages(error))
         else:
             messages.success(request, _("La fiche de la structure est à jour."))

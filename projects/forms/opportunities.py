@@ -3,10 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from consortium.core.forms import PlainTextMixin
 from consortium.core.uploads import validate_document
 from consortium.core.validators import reject_html
 from members.enums import Sector
-from members.forms.groups import PlainTextMixin
 
 from ..enums import OpportunityKind
 from ..models import Opportunity, OpportunityAttachment

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.db.models import Count, Prefetch, Q
 
 from consortium.core.models import ScopedQuerySet
@@ -55,13 +56,12 @@ class PracticeQuerySet(TextSearchMixin, ScopedQuerySet):
 
     def for_listing(self):
         """What a card shows: the organisation, ages, territory and the first image."""
-        from ..models import PracticeImage
-
+        images = apps.get_model("projects", "PracticeImage").objects.order_by("position", "id")
         return self.select_related("organization").prefetch_related(
             "age_groups",
             "epcis",
             "communes",
-            Prefetch("images", queryset=PracticeImage.objects.order_by("position", "id")),
+            Prefetch("images", queryset=images),
         )
 
     def for_sheet(self):

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 
 from consortium.core.models import ScopedQuerySet
@@ -11,14 +12,12 @@ from .text import TextSearchMixin
 
 def _partnerships_lead_first():
     """A project's partners, the lead organisations first, then by name."""
-    from ..enums import PartnerRole
-    from ..models import ProjectPartner
-
+    partners = apps.get_model("projects", "ProjectPartner").objects
     lead_first = Case(
         When(role=PartnerRole.LEAD, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
     return (
-        ProjectPartner.objects.select_related("organization")
+        partners.select_related("organization")
         .annotate(lead_rank=lead_first)
         .order_by("lead_rank", "organization__name")
     )

@@ -16,12 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from consortium.core.exceptions import DomainError
 from consortium.core.models import User
 from consortium.core.outbox import outbox_enqueue
 from consortium.core.services import audit_log_record
+from consortium.core.workflows import Transition, workflow_apply
 from members.enums import AffiliationStatus, PersonStatus
 from members.models import Organization, Person
-from members.services import ServiceError
 
 from ..enums import (
     BEFORE_SUBMISSION,
@@ -32,7 +33,7 @@ from ..enums import (
     ProjectsAuditAction,
 )
 from ..models import Dossier, DossierDeadline, DossierDocument, DossierTransition
-from ..workflows import DOSSIER_TRANSITIONS, Transition, dossier_team, workflow_apply
+from ..workflows import DOSSIER_TRANSITIONS, dossier_team
 
 # Days before a submission or report date when the owners are reminded.
 REMINDER_DAYS = 7
@@ -84,9 +85,9 @@ def default_checklist(kind: str) -> list[str]:
 
 def _ensure_writable(dossier: Dossier, actor: User) -> None:
     if not dossier_team(actor, dossier):
-        raise ServiceError(_("Vous ne pouvez pas modifier ce dossier."))
+        raise DomainError(_("Vous ne pouvez pas modifier ce dossier."))
     if dossier.status == DossierStatus.CLOSED:
-        raise ServiceError(
+        raise DomainError(
             _("Ce dossier est clos : la coordination peut le rouvrir s'il faut le modifier.")
         )
 
@@ -136,7 +137,7 @@ def dossier_create(
     """
     dossier = Dossier(organization=organization, created_by=actor, **fields)
     if not dossier_team(actor, dossier):
-        raise ServiceError(_("Vous ne pouvez créer un dossier que pour votre structure."))
+        raise DomainError(_("Vous ne pouvez créer un dossier que pour votre structure."))
     dossier.status = DossierStatus.IDEA
     dossier.full_clean()
     dossier.save()

@@ -9,12 +9,13 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consortium.core.exceptions import DomainError
 from consortium.core.models import User
 from consortium.core.outbox import outbox_enqueue
 from consortium.core.services import audit_log_record
+from consortium.core.slugs import unique_slug
 from members.enums import AffiliationStatus, PersonStatus
 from members.models import Person
-from members.services import ServiceError, unique_slug
 
 from ..enums import BEFORE_SUBMISSION, ProjectsAuditAction, PublicationStatus
 from ..models import (
@@ -108,7 +109,7 @@ def opportunity_publish(*, opportunity: Opportunity, by: User) -> Opportunity:
     stays: the digest relies on it, and an item must not come back in a later digest."""
     locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     if locked.status == PublicationStatus.PUBLISHED:
-        raise ServiceError(_("Cette opportunité est déjà publiée."))
+        raise DomainError(_("Cette opportunité est déjà publiée."))
     opportunity.status = PublicationStatus.PUBLISHED
     opportunity.published_at = locked.published_at or timezone.now()
     opportunity.save(update_fields=["status", "published_at", "updated_at"])
@@ -120,7 +121,7 @@ def opportunity_publish(*, opportunity: Opportunity, by: User) -> Opportunity:
 def opportunity_unpublish(*, opportunity: Opportunity, by: User) -> Opportunity:
     """Take an opportunity back to draft (published by mistake, or withdrawn by its funder)."""
     if opportunity.status != PublicationStatus.PUBLISHED:
-        raise ServiceError(_("Cette opportunité n'est pas publiée."))
+        raise DomainError(_("Cette opportunité n'est pas publiée."))
     opportunity.status = PublicationStatus.DRAFT
     opportunity.save(update_fields=["status", "updated_at"])
     audit_log_record(
@@ -138,7 +139,7 @@ def opportunity_unpublish(*, opportunity: Opportunity, by: User) -> Opportunity:
 def opportunity_follow(*, opportunity: Opportunity, person: Person) -> OpportunityFollow:
     """`person` follows a published opportunity: deadline alerts at J-14 and J-3."""
     if opportunity.status != PublicationStatus.PUBLISHED:
-        raise ServiceError(_("Cette opportunité n'est pas publiée."))
+        raise DomainError(_("Cette opportunité n'est pas publiée."))
     follow, _created = OpportunityFollow.objects.get_or_create(
         opportunity=opportunity, person=person
     )

@@ -13,15 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consortium.core.enums import Role
+from consortium.core.exceptions import DomainError
 from consortium.core.models import User
 from consortium.core.outbox import outbox_enqueue
 from consortium.core.permissions import is_coordinator
+from consortium.core.slugs import unique_slug
+from consortium.core.workflows import Transition, workflow_apply
 from members.models import Person
-from members.services import ServiceError, unique_slug
 
 from ..enums import PracticeStatus, ProjectsAuditAction
 from ..models import Practice, PracticeComment, PracticeImage
-from ..workflows import PRACTICE_TRANSITIONS, Transition, practice_authors, workflow_apply
+from ..workflows import PRACTICE_TRANSITIONS, practice_authors
 
 # Fixed addresses under /bonnes-pratiques/ (see urls/practices.py), which no slug may take.
 PRACTICE_RESERVED_SLUGS = ("proposer", "relecture", "mes-propositions")
@@ -31,7 +33,7 @@ M2M_FIELDS = ("communes", "epcis", "age_groups", "disciplines", "themes")
 
 __all__ = [
     "PRACTICE_RESERVED_SLUGS",
-    "ServiceError",
+    "DomainError",
     "practice_comment_add",
     "practice_create",
     "practice_editable_by",
@@ -71,7 +73,7 @@ def practice_update(
 ) -> Practice:
     """Edit a sheet: its authors while it is theirs to edit, the coordination anytime."""
     if not practice_editable_by(actor, practice):
-        raise ServiceError(
+        raise DomainError(
             _("Cette fiche n'est plus modifiable : elle est en relecture ou publiée.")
         )
     for name, value in fields.items():
@@ -193,10 +195,10 @@ def _notify_proposer(practice: Practice, template: str, *, key, context: dict) -
 def practice_comment_add(*, practice: Practice, author: User, body: str) -> PracticeComment:
     """A review remark by the sheet's authors or the coordination, e-mailed to the other side."""
     if not practice_authors(author, practice):
-        raise ServiceError(_("Seuls les auteurs de la fiche et la coordination la commentent."))
+        raise DomainError(_("Seuls les auteurs de la fiche et la coordination la commentent."))
     body = body.strip()
     if not body:
-        raise ServiceError(_("Le commentaire est vide."))
+        raise DomainError(_("Le commentaire est vide."))
     comment = PracticeComment.objects.create(practice=practice, author=author, body=body)
     context = {"practice": practice, "comment": body}
     key = f"comment-{comment.pk}"

@@ -4,10 +4,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from consortium.core.exceptions import DomainError
 from consortium.core.models import User
 from consortium.core.services import audit_log_record
+from consortium.core.slugs import unique_slug
 from members.models import Organization
-from members.services import ServiceError, unique_slug
 
 from ..enums import PartnerRole, ProjectsAuditAction
 from ..models import Project, ProjectPartner
@@ -76,13 +77,13 @@ def project_partner_add(
 ) -> ProjectPartner:
     """Add `organization` to the project's partners, or change its role if it is one already.
 
-    Raises ServiceError when the change would leave the project without a lead.
+    Raises DomainError when the change would leave the project without a lead.
     """
     current = project.partnerships.select_for_update().filter(organization=organization).first()
     if current is None:
         return ProjectPartner.objects.create(project=project, organization=organization, role=role)
     if current.role == PartnerRole.LEAD and role != PartnerRole.LEAD and _lead_count(project) < 2:
-        raise ServiceError(_("Le projet doit garder au moins une structure porteuse."))
+        raise DomainError(_("Le projet doit garder au moins une structure porteuse."))
     current.role = role
     current.save(update_fields=["role"])
     return current
@@ -92,10 +93,10 @@ def project_partner_add(
 def project_partner_remove(*, partnership: ProjectPartner) -> None:
     """Remove a partner organisation; the last lead ("porteur") cannot be removed.
 
-    Raises ServiceError when `partnership` is the project's last lead.
+    Raises DomainError when `partnership` is the project's last lead.
     """
     if partnership.role == PartnerRole.LEAD and _lead_count(partnership.project) < 2:
-        raise ServiceError(
+        raise DomainError(
             _(
                 "La dernière structure porteuse ne peut pas être retirée : ajoutez "
                 "d'abord un autre porteur."

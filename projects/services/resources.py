@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consortium.core.models import User
-from members.services import unique_slug
+from consortium.core.slugs import unique_slug
 
 from ..enums import PublicationStatus
 from ..models import Resource

@@ -19,15 +19,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from consortium.core.downloads import file_download
+from consortium.core.exceptions import DomainError
 from consortium.core.forms import show_service_errors
+from consortium.core.pagination import paginate
 from consortium.core.permissions import (
     coordinator_required,
     get_visible_object_or_404,
     is_coordinator,
 )
+from consortium.core.workflows import available_transitions
 from members.access import person_of
-from members.services import ServiceError
-from members.views.directory import paginate
 
 from ..access import organizations_acted_for, partner_required
 from ..enums import DossierKind, DossierStatus, OpportunityKind
@@ -42,10 +43,9 @@ from ..forms.dossiers import (
 )
 from ..models import Dossier, DossierDeadline, DossierDocument, DossierTransition, Opportunity
 from ..services import dossiers as services
-from ..workflows import DOSSIER_TRANSITIONS, TransitionError, available_transitions
+from ..workflows import DOSSIER_TRANSITIONS
 
 D = DossierStatus
-PER_PAGE = 20
 # Cards per column of the board; the rest are one click away in the filtered list.
 BOARD_LIMIT = 25
 
@@ -91,7 +91,7 @@ def _attempt(request, call) -> bool:
     """Run `call`; a refused business rule becomes an error message and changes nothing."""
     try:
         call()
-    except ServiceError as error:
+    except DomainError as error:
         messages.error(request, str(error))
         return False
     return True
@@ -128,7 +128,7 @@ def _decorate(dossiers) -> list[Dossier]:
 def dossier_list(request):
     user = request.user
     dossiers_filter = _filtered(request)
-    page_obj = paginate(request, _listing_order(dossiers_filter.qs), PER_PAGE)
+    page_obj = paginate(request, _listing_order(dossiers_filter.qs))
     _decorate(page_obj.object_list)
     context = {
         "filter": dossiers_filter,
@@ -284,7 +284,7 @@ def dossier_create(request):
             )
         except ValidationError as error:
             show_service_errors(form, error)
-        except ServiceError as error:
+        except DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(
@@ -325,7 +325,7 @@ def dossier_edit(request, pk):
             )
         except ValidationError as error:
             show_service_errors(form, error)
-        except ServiceError as error:
+        except DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Les modifications sont enregistrées."))
@@ -438,7 +438,7 @@ def dossier_transition(request, pk, name):
                 comment=form.cleaned_data["comment"],
                 amount_granted=form.cleaned_data.get("amount_granted"),
             )
-        except TransitionError as error:
+        except DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(
@@ -469,7 +469,7 @@ def dossier_document_add(request, pk):
             )
         except ValidationError as error:
             show_service_errors(form, error)
-        except ServiceError as error:
+        except DomainError as error:
             messages.error(request, str(error))
             return _back(dossier, "pieces")
         else:
@@ -506,7 +506,7 @@ def dossier_document_upload(request, pk, document_pk):
             )
         except ValidationError as error:
             show_service_errors(form, error)
-        except ServiceError as error:
+        except DomainError as error:
             messages.error(request, str(error))
             return _back(document.dossier, f"piece-{document.pk}")
         else:
@@ -550,7 +550,7 @@ def dossier_deadline_add(request, pk):
             services.dossier_deadline_add(dossier=dossier, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             show_service_errors(form, error)
-        except ServiceError as error:
+        except DomainError as error:
             messages.error(request, str(error))
             return _back(dossier, "echeances")
         else:

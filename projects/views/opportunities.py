@@ -20,11 +20,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from consortium.core.downloads import file_download
+from consortium.core.exceptions import DomainError
+from consortium.core.pagination import paginate
 from consortium.core.permissions import coordinator_required, is_coordinator
 from members.access import is_member, member_required
 from members.models import Organization
-from members.services import ServiceError
-from members.views.directory import paginate
 
 from ..access import active_person
 from ..enums import PublicationStatus
@@ -34,7 +34,6 @@ from ..models import Opportunity
 from ..services import digest as digest_services
 from ..services import opportunities as services
 
-PER_PAGE = 20
 # A deadline this close gets a "closes in N days" badge.
 CLOSING_SOON_DAYS = 14
 ORDER = (F("deadline").asc(nulls_last=True), "title", "pk")
@@ -64,7 +63,7 @@ def _days_left(opportunity: Opportunity, today: date) -> int | None:
 
 def _page(request, queryset):
     """One page of opportunities, each with its `days_left` (no query: dates only)."""
-    page = paginate(request, queryset, PER_PAGE)
+    page = paginate(request, queryset)
     page.object_list = list(page.object_list)
     today = timezone.localdate()
     for opportunity in page.object_list:
@@ -190,7 +189,7 @@ def opportunity_follow(request, slug):
     person, opportunity = _follower(request, slug)
     try:
         services.opportunity_follow(opportunity=opportunity, person=person)
-    except ServiceError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(
@@ -264,7 +263,7 @@ def opportunity_publish(request, slug):
     opportunity = get_object_or_404(Opportunity, slug=slug)
     try:
         services.opportunity_publish(opportunity=opportunity, by=request.user)
-    except ServiceError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("L'opportunité est publiée pour les membres du réseau."))
@@ -277,7 +276,7 @@ def opportunity_unpublish(request, slug):
     opportunity = get_object_or_404(Opportunity, slug=slug)
     try:
         services.opportunity_unpublish(opportunity=opportunity, by=request.user)
-    except ServiceError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("L'opportunité est repassée en brouillon."))

@@ -17,14 +17,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from consortium.core.downloads import download_name
+from consortium.core.exceptions import DomainError
+from consortium.core.pagination import paginate
 from consortium.core.pdf import pdf_response, render_pdf
 from consortium.core.permissions import (
     coordinator_required,
     get_visible_object_or_404,
     is_coordinator,
 )
+from consortium.core.workflows import available_transitions
 from members.access import member_required, person_of
-from members.views.directory import paginate
 
 from ..access import acts_in_network, organizations_acted_for, partner_required
 from ..enums import PracticeStatus
@@ -38,15 +40,9 @@ from ..forms.practices import (
 )
 from ..models import Practice, Project
 from ..services import practices as services
-from ..workflows import (
-    PRACTICE_TRANSITIONS,
-    TransitionError,
-    available_transitions,
-    practice_authors,
-)
+from ..workflows import PRACTICE_TRANSITIONS, practice_authors
 
 CATALOGUE_PER_PAGE = 12
-PER_PAGE = 20
 
 
 # --- The public catalogue and sheets ------------------------------------------------------
@@ -249,7 +245,7 @@ def practice_edit(request, slug):
                 images=image_rows(images),
                 **form.service_arguments(),
             )
-        except services.ServiceError as error:
+        except services.DomainError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("La fiche est enregistrée."))
@@ -274,7 +270,7 @@ def practice_transition(request, slug, name):
         transition = services.practice_transition(
             practice=practice, name=name, actor=request.user, comment=comment
         )
-    except TransitionError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(
@@ -297,7 +293,7 @@ def practice_comment(request, slug):
         services.practice_comment_add(
             practice=practice, author=request.user, body=form.cleaned_data["body"]
         )
-    except services.ServiceError as error:
+    except services.DomainError as error:
         raise Http404 from error  # not one of the sheet's authors: nothing to tell
     messages.success(request, _("Votre commentaire est ajouté."))
     return redirect(f"{practice.get_absolute_url()}#commentaires")
@@ -313,7 +309,7 @@ def practices_review(request):
     filterset = PracticeReviewFilter(request.GET, queryset=practices)
     context = {
         "filter": filterset,
-        "page_obj": paginate(request, filterset.qs.order_by("updated_at", "pk"), PER_PAGE),
+        "page_obj": paginate(request, filterset.qs.order_by("updated_at", "pk")),
         "is_filtered": filterset.is_filtered(),
     }
     return render(request, "projects/practices/review.html", context)
@@ -328,7 +324,7 @@ def my_practices(request):
     filterset = MyPracticeFilter(request.GET, queryset=practices)
     context = {
         "filter": filterset,
-        "page_obj": paginate(request, filterset.qs.order_by("-updated_at", "pk"), PER_PAGE),
+        "page_obj": paginate(request, filterset.qs.order_by("-updated_at", "pk")),
         "is_filtered": filterset.is_filtered(),
     }
     return render(request, "projects/practices/mine.html", context)

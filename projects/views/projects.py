@@ -12,12 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from consortium.core.exceptions import DomainError
 from consortium.core.forms import show_service_errors
+from consortium.core.pagination import paginate
 from consortium.core.permissions import get_visible_object_or_404
 from members.access import member_required
 from members.models import Organization
-from members.services import ServiceError
-from members.views.directory import paginate
 
 from ..access import active_person, organizations_acted_for
 from ..filters.projects import ProjectFilter
@@ -131,7 +131,7 @@ def project_partners(request, slug):
             services.project_partner_add(
                 project=project, organization=organization, role=form.cleaned_data["role"]
             )
-        except ServiceError as error:
+        except DomainError as error:
             form.add_error("role", str(error))
         else:
             messages.success(
@@ -158,7 +158,7 @@ def project_partner_remove(request, slug, pk):
         raise Http404
     try:
         services.project_partner_remove(partnership=partnership)
-    except ServiceError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from consortium.core.downloads import file_download
 from consortium.core.forms import show_service_errors
+from consortium.core.pagination import paginate
 from consortium.core.permissions import coordinator_required, get_visible_object_or_404
-from members.views.directory import paginate
 
 from ..enums import PublicationStatus
 from ..filters.resources import ResourceFilter

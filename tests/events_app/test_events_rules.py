@@ -4,9 +4,9 @@ import pytest
 from event_factories import EventFactory, RegistrationFactory, in_days
 from factories import CoordinatorFactory
 
+from consortium.core.exceptions import DomainError
 from events import services
 from events.enums import RegistrationStatus
-from members.services import ServiceError
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def _started_event():
 
 def test_a_member_cannot_cancel_once_the_event_has_begun():
     registration = RegistrationFactory(event=_started_event())
-    with pytest.raises(ServiceError, match="a commencé"):
+    with pytest.raises(DomainError, match="a commencé"):
         services.registration_cancel(registration=registration)
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.CONFIRMED

@@ -709,7 +709,7 @@ def test_services_refuse_any_change_to_an_archived_group(archived_group, partici
             action=action, group=archived_group, fields={"title": "Changée"}
         ),
     }
-    with pytest.raises(services.ServiceError, match="Ce groupe est archivé : il n'est plus"):
+    with pytest.raises(services.DomainError, match="Ce groupe est archivé : il n'est plus"):
         calls[write]()
     assert archived_group.memberships.count() == 1
     assert not archived_group.documents.exists()

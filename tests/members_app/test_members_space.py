@@ -341,7 +341,7 @@ def test_the_service_turns_the_database_constraint_into_a_french_error(partner):
     kind = OrganizationType.objects.get(slug="eaje")
     fields = {"name": "Doublon", "siret": "12345678900012", "sector": Sector.EARLY_CHILDHOOD}
     fields.update(type=kind, commune=commune())
-    with pytest.raises(services.ServiceError, match="Une structure avec ce SIRET existe déjà"):
+    with pytest.raises(services.DomainError, match="Une structure avec ce SIRET existe déjà"):
         services.organization_create(person=person, fields=fields, m2m={})
     assert Organization.objects.count() == 1
 

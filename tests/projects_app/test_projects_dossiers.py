@@ -11,9 +11,10 @@ from factories import CoordinatorFactory, ObserverFactory
 from member_factories import member_of
 from project_factories import DossierFactory, OpportunityFactory, today_plus
 
+from consortium.core.exceptions import DomainError
 from consortium.core.models import AuditLogEntry, OutboxMessage
+from consortium.core.workflows import TransitionError
 from members.enums import AffiliationStatus, OrganizationStatus
-from members.services import ServiceError
 from projects.enums import (
     DeadlineKind,
     DossierKind,
@@ -23,7 +24,6 @@ from projects.enums import (
 from projects.models import Dossier, DossierDeadline, DossierDocument
 from projects.services import dossiers as services
 from projects.tasks.dossiers import send_dossier_reminders
-from projects.workflows import TransitionError
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,7 @@ def test_the_opportunitys_deadline_becomes_the_submission_date(member, organizat
 
 
 def test_a_member_cannot_create_for_another_organization(other_member, organization):
-    with pytest.raises(ServiceError):
+    with pytest.raises(DomainError):
         create(organization, other_member.user)
     assert not Dossier.objects.exists()
 
@@ -242,13 +242,13 @@ def test_a_file_of_the_wrong_type_is_refused(member, organization):
 def test_a_closed_dossier_is_read_only(member, organization):
     dossier = DossierFactory(organization=organization, status=DossierStatus.CLOSED)
     document = DossierDocument.objects.create(dossier=dossier, label="RIB")
-    with pytest.raises(ServiceError):
+    with pytest.raises(DomainError):
         services.dossier_document_toggle(document=document, actor=member.user)
-    with pytest.raises(ServiceError):
+    with pytest.raises(DomainError):
         services.dossier_deadline_add(
             dossier=dossier, actor=member.user, kind=DeadlineKind.OTHER, due_on=today_plus(3)
         )
-    with pytest.raises(ServiceError):
+    with pytest.raises(DomainError):
         services.dossier_update(dossier=dossier, actor=member.user, fields={"title": "Autre"})
     assert not DossierDocument.objects.get(pk=document.pk).is_done
     assert Dossier.objects.get(pk=dossier.pk).title == dossier.title
@@ -265,7 +265,7 @@ def test_update_keeps_status_and_organization(member, organization, other_member
     dossier.refresh_from_db()
     assert (dossier.title, dossier.status) == ("Nouveau titre", DossierStatus.IDEA)
     assert list(dossier.owners.all()) == [member]
-    with pytest.raises(ServiceError):
+    with pytest.raises(DomainError):
         services.dossier_update(dossier=dossier, actor=other_member.user, fields={"title": "X"})
 
 

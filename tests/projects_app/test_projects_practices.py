@@ -12,12 +12,13 @@ from project_factories import PracticeFactory, png_upload
 from xss_payloads import PAYLOADS
 
 from consortium.core.models import AuditLogEntry, OutboxMessage
+from consortium.core.workflows import TransitionError
 from members.enums import AffiliationStatus
 from members.models import AgeGroup, Discipline
 from projects.enums import PracticeStatus, ProjectsAuditAction
 from projects.models import Practice, PracticeComment, PracticeImage
 from projects.services import practices as services
-from projects.workflows import TransitionError, practice_authors
+from projects.workflows import practice_authors
 
 pytestmark = pytest.mark.django_db
 
@@ -219,7 +220,7 @@ def test_comments_reach_the_other_side(draft, member, coordination, sending, mai
 
 
 def test_a_stranger_cannot_comment(draft, other_member):
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(services.DomainError):
         services.practice_comment_add(practice=draft, author=other_member.user, body="Coucou")
     assert not PracticeComment.objects.exists()
 
@@ -333,13 +334,13 @@ def test_service_refusals_go_through_gettext(draft, member, other_member):
     step(draft, "proposer", member.user)
     # A stand-in catalogue: each message must come out of it, translated at call time.
     with mock.patch.object(services, "_", lambda text: f"[{text}]"):
-        with pytest.raises(services.ServiceError, match=r"^\[Cette fiche"):
+        with pytest.raises(services.DomainError, match=r"^\[Cette fiche"):
             services.practice_update(
                 practice=draft, actor=member.user, fields={}, m2m={}, images=[]
             )
-        with pytest.raises(services.ServiceError, match=r"^\[Seuls les auteurs"):
+        with pytest.raises(services.DomainError, match=r"^\[Seuls les auteurs"):
             services.practice_comment_add(practice=draft, author=other_member.user, body="Bonjour")
-        with pytest.raises(services.ServiceError, match=r"^\[Le commentaire est vide"):
+        with pytest.raises(services.DomainError, match=r"^\[Le commentaire est vide"):
             services.practice_comment_add(practice=draft, author=member.user, body="  ")
 
 

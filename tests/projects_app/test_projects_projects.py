@@ -9,10 +9,10 @@ from factories import ObserverFactory
 from member_factories import OrganizationFactory, WorkingGroupFactory, commune, member_of
 from project_factories import PracticeFactory, ProjectFactory, ProjectPartnerFactory
 
+from consortium.core.exceptions import DomainError
 from consortium.core.models import AuditLogEntry
 from members.enums import AffiliationStatus
 from members.models import AgeGroup, Discipline, Organization
-from members.services import ServiceError
 from projects.enums import (
     PartnerRole,
     PracticeStatus,
@@ -392,7 +392,7 @@ def test_adding_an_existing_partner_changes_its_role(member, organization):
 
 def test_last_lead_cannot_be_demoted(organization):
     project = led_by(organization)
-    with pytest.raises(ServiceError):
+    with pytest.raises(DomainError):
         services.project_partner_add(
             project=project, organization=organization, role=PartnerRole.PARTNER
         )
