@@ -81,7 +81,7 @@ class EventAdmin(admin.ModelAdmin):
         published = 0
         for event in queryset.filter(status=EventStatus.DRAFT):
             try:
-                services.event_publish(event=event, by=request.user)
+                services.event_publish(event=event, actor=request.user)
             except DomainError as error:
                 self.message_user(request, f"{event} : {error}", messages.WARNING)
             else:

@@ -35,6 +35,12 @@ class RegistrationStatus(models.TextChoices):
 class EventsAuditAction(models.TextChoices):
     EVENT_CREATED = "events.event_created", _("Rencontre créée")
     EVENT_UPDATED = "events.event_updated", _("Rencontre modifiée")
+    EVENT_PUBLISHED = "events.event_published", _("Rencontre publiée")
     EVENT_CANCELLED = "events.event_cancelled", _("Rencontre annulée")
+    SESSION_SAVED = "events.session_saved", _("Séance enregistrée")
+    SESSION_DELETED = "events.session_deleted", _("Séance supprimée")
+    REGISTRATION_CREATED = "events.registration_created", _("Inscription enregistrée")
+    REGISTRATION_CANCELLED = "events.registration_cancelled", _("Inscription annulée")
+    REGISTRATION_PROMOTED = "events.registration_promoted", _("Place attribuée")
     REGISTRATION_MOVED = "events.registration_moved", _("Inscription déplacée")
     REMINDERS_UPDATED = "events.reminders_updated", _("Réglage des rappels modifié")

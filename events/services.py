@@ -6,18 +6,22 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from consortium.core.exceptions import DomainError
+from consortium.core.exceptions import DomainError, PermissionRefused
 from consortium.core.models import User
 from consortium.core.outbox import attachment, outbox_enqueue
 from consortium.core.services import audit_log_record
 from consortium.core.slugs import unique_slug
+from consortium.core.workflows import workflow_apply
 from members.enums import AffiliationStatus
 from members.models import Person
 
 from .calendar import calendar_for_event
 from .enums import EventKind, EventsAuditAction, EventStatus, RegistrationStatus
 from .models import Attendance, CalendarFeed, Event, Registration, ReminderPolicy, Session
+from .rules import can_cancel_after_start, can_manage_events, can_register_outside_dates
+from .workflows import EVENT_TRANSITIONS, REGISTRATION_TRANSITIONS
 
 # Fixed addresses next to the events' own (/agenda/mes-inscriptions/,
 # /coordination/rencontres/nouvelle/ and rappels/): no event may take them.
@@ -27,9 +31,15 @@ RESERVED_SLUGS = ("mes-inscriptions", "nouvelle", "rappels")
 # --- Events ----------------------------------------------------------------------------
 
 
+def _require_manager(actor: User | None) -> None:
+    if not can_manage_events(actor):
+        raise PermissionRefused(_("Seule la coordination gère les rencontres."))
+
+
 @transaction.atomic
-def event_create(*, by: User, fields: dict, needs=()) -> Event:
+def event_create(*, actor: User, fields: dict, needs=()) -> Event:
     """The coordinator creates an event (its sessions are added with session_save)."""
+    _require_manager(actor)
     event = Event(
         **fields,
         slug=unique_slug(model=Event, text=fields["title"], reserved=RESERVED_SLUGS),
@@ -37,44 +47,58 @@ def event_create(*, by: User, fields: dict, needs=()) -> Event:
     event.full_clean(validate_constraints=False)
     event.save()
     event.needs.set(needs)
-    audit_log_record(actor=by, action=EventsAuditAction.EVENT_CREATED, target=event)
+    audit_log_record(actor=actor, action=EventsAuditAction.EVENT_CREATED, target=event)
     return event
 
 
 @transaction.atomic
-def event_update(*, event: Event, by: User, fields: dict, needs=None) -> Event:
+def event_update(*, event: Event, actor: User, fields: dict, needs=None) -> Event:
     """The coordinator edits an event."""
+    _require_manager(actor)
     for name, value in fields.items():
         setattr(event, name, value)
     event.full_clean(validate_constraints=False)
     event.save()
     if needs is not None:
         event.needs.set(needs)
-    audit_log_record(actor=by, action=EventsAuditAction.EVENT_UPDATED, target=event)
+    audit_log_record(actor=actor, action=EventsAuditAction.EVENT_UPDATED, target=event)
     return event
 
 
 @transaction.atomic
-def session_save(*, event: Event, fields: dict, session: Session | None = None) -> Session:
+def session_save(
+    *, event: Event, actor: User, fields: dict, session: Session | None = None
+) -> Session:
     """Add or change a session. A moved date gets reminders again, for the new date."""
+    _require_manager(actor)
     session = session or Session(event=event)
     for name, value in fields.items():
         setattr(session, name, value)
     session.full_clean(validate_constraints=False)
     session.save()
+    audit_log_record(
+        actor=actor,
+        action=EventsAuditAction.SESSION_SAVED,
+        target=event,
+        data={"session": session.pk},
+    )
     return session
 
 
 @transaction.atomic
-def session_delete(*, session: Session) -> None:
+def session_delete(*, session: Session, actor: User) -> None:
     """Remove a session; an event keeps at least one."""
-    if session.event.sessions.count() <= 1:
-        raise DomainError("Une rencontre garde au moins une séance.")
+    _require_manager(actor)
+    event = _locked(session.event)  # two deletions at once must not leave none
+    if event.sessions.count() <= 1:
+        raise DomainError(_("Une rencontre garde au moins une séance."))
+    data = {"session": session.pk}
     session.delete()
+    audit_log_record(actor=actor, action=EventsAuditAction.SESSION_DELETED, target=event, data=data)
 
 
 @transaction.atomic
-def event_duplicate(*, event: Event, by: User, shift: timedelta = timedelta(0)) -> Event:
+def event_duplicate(*, event: Event, actor: User, shift: timedelta = timedelta(0)) -> Event:
     """A draft copy of an event (sessions moved by `shift`), without its registrations."""
     fields = {
         field.name: getattr(event, field.name)
@@ -84,7 +108,7 @@ def event_duplicate(*, event: Event, by: User, shift: timedelta = timedelta(0)) 
     fields["title"] = f"{event.title} (copie)"
     fields["registration_opens_at"] = timezone.now()
     fields["registration_closes_at"] = None
-    copy = event_create(by=by, fields=fields, needs=event.needs.all())
+    copy = event_create(actor=actor, fields=fields, needs=event.needs.all())
     Session.objects.bulk_create(
         Session(
             event=copy,
@@ -99,23 +123,34 @@ def event_duplicate(*, event: Event, by: User, shift: timedelta = timedelta(0)) 
 
 
 @transaction.atomic
-def event_publish(*, event: Event, by: User) -> Event:
-    """Make a draft visible (in the agenda for a public event)."""
+def event_publish(*, event: Event, actor: User) -> Event:
+    """Make a draft visible (in the agenda for a public event); a cancelled one stays so."""
     if not event.sessions.exists():
-        raise DomainError("Ajoutez au moins une séance avant de publier.")
-    event.status = EventStatus.PUBLISHED
-    event.save(update_fields=["status", "updated_at"])
-    audit_log_record(actor=by, action=EventsAuditAction.EVENT_UPDATED, target=event)
+        raise DomainError(_("Ajoutez au moins une séance avant de publier."))
+    workflow_apply(
+        transitions=EVENT_TRANSITIONS,
+        obj=event,
+        name="publier",
+        actor=actor,
+        audit_action=EventsAuditAction.EVENT_PUBLISHED,
+    )
     return event
 
 
 @transaction.atomic
-def event_cancel(*, event: Event, by: User, message: str) -> Event:
-    """Cancel an event and tell everyone registered or waiting."""
-    event.status = EventStatus.CANCELLED
-    event.save(update_fields=["status", "updated_at"])
-    audit_log_record(
-        actor=by, action=EventsAuditAction.EVENT_CANCELLED, target=event, message=message
+def event_cancel(*, event: Event, actor: User, message: str) -> Event:
+    """Cancel an event and tell everyone registered or waiting, once.
+
+    The status is checked under the event's row lock: a second cancel (a double click,
+    two tabs) is refused and e-mails nobody again.
+    """
+    workflow_apply(
+        transitions=EVENT_TRANSITIONS,
+        obj=event,
+        name="annuler",
+        actor=actor,
+        comment=message,
+        audit_action=EventsAuditAction.EVENT_CANCELLED,
     )
     for registration in event.registrations.active().select_related("person__user"):
         _notify(registration, "participant_event_cancelled", {"message": message})
@@ -155,26 +190,33 @@ def _organization_name(person: Person) -> str:
 
 
 @transaction.atomic
-def registration_create(*, event: Event, person: Person, by: User | None = None) -> Registration:
+def registration_create(*, event: Event, person: Person, actor: User) -> Registration:
     """Register `person`: a seat if one is left, else the waitlist.
 
-    `by` is the coordinator registering someone: she may do it outside the opening dates.
+    `actor` is the person themself, or the coordinator registering someone: she may do it
+    outside the opening dates (and is kept as `registered_by`).
     """
     event = _locked(event)
-    if by is None and not event.registration_is_open():
-        raise DomainError("Les inscriptions à cette rencontre ne sont pas ouvertes.")
-    registration, _ = Registration.objects.get_or_create(
+    if not can_register_outside_dates(actor, event) and not event.registration_is_open():
+        raise DomainError(_("Les inscriptions à cette rencontre ne sont pas ouvertes."))
+    registration, _created = Registration.objects.get_or_create(
         event=event, person=person, defaults={"status": RegistrationStatus.CANCELLED}
     )
-    if registration.status != RegistrationStatus.CANCELLED:
-        raise DomainError("Vous êtes déjà inscrit·e à cette rencontre.")
     full = event.registrations.confirmed().count() >= event.capacity
-    registration.status = RegistrationStatus.WAITLISTED if full else RegistrationStatus.CONFIRMED
-    registration.waitlisted_at = timezone.now() if full else None
-    registration.cancelled_at = None
-    registration.registered_by = by
-    registration.organization_name = _organization_name(person)
-    registration.save()
+    workflow_apply(
+        transitions=REGISTRATION_TRANSITIONS,
+        obj=registration,
+        name="mettre-en-attente" if full else "inscrire",
+        actor=actor,
+        audit_action=EventsAuditAction.REGISTRATION_CREATED,
+        audit_target=event,  # a registration's name is a person's
+        extra={
+            "waitlisted_at": timezone.now() if full else None,
+            "cancelled_at": None,
+            "registered_by": None if actor.pk == person.user_id else actor,
+            "organization_name": _organization_name(person),
+        },
+    )
     template = (
         "participant_registration_waitlisted" if full else "participant_registration_confirmed"
     )
@@ -202,46 +244,62 @@ def _ics(event: Event) -> dict:
 
 
 @transaction.atomic
-def registration_cancel(*, registration: Registration, by: User | None = None) -> Registration:
+def registration_cancel(*, registration: Registration, actor: User) -> Registration:
     """Cancel a registration; a freed seat goes to the first person on the waitlist.
 
-    Once the event has begun, only the coordination (`by`) may still cancel.
+    `actor`: the person themself or the coordination. Once the event has begun, only the
+    coordination may still cancel.
     """
     event = _locked(registration.event)
     registration.refresh_from_db()
     if registration.status == RegistrationStatus.CANCELLED:
-        raise DomainError("Cette inscription est déjà annulée.")
+        raise DomainError(_("Cette inscription est déjà annulée."))
     start = event.first_start
-    if by is None and start is not None and start <= timezone.now():
-        raise DomainError("La rencontre a commencé : votre inscription ne peut plus être annulée.")
+    started = start is not None and start <= timezone.now()
+    if started and not can_cancel_after_start(actor, registration):
+        raise DomainError(
+            _("La rencontre a commencé : votre inscription ne peut plus être annulée.")
+        )
     freed_seat = registration.status == RegistrationStatus.CONFIRMED
-    registration.status = RegistrationStatus.CANCELLED
-    registration.cancelled_at = timezone.now()
-    registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+    workflow_apply(
+        transitions=REGISTRATION_TRANSITIONS,
+        obj=registration,
+        name="annuler",
+        actor=actor,
+        audit_action=EventsAuditAction.REGISTRATION_CANCELLED,
+        audit_target=event,
+        extra={"cancelled_at": timezone.now()},
+    )
     if freed_seat:
-        _promote_waitlist(event)
+        _promote_waitlist(event, actor=actor)
     return registration
 
 
-def _promote_waitlist(event: Event) -> None:
+def _promote_waitlist(event: Event, *, actor: User) -> None:
     free = event.capacity - event.registrations.confirmed().count()
     for registration in event.registrations.waitlisted()[: max(free, 0)]:
-        registration.status = RegistrationStatus.CONFIRMED
-        registration.save(update_fields=["status", "updated_at"])
+        workflow_apply(
+            transitions=REGISTRATION_TRANSITIONS,
+            obj=registration,
+            name="place-liberee",
+            actor=actor,
+            audit_action=EventsAuditAction.REGISTRATION_PROMOTED,
+            audit_target=event,
+        )
         _notify(registration, "participant_registration_promoted", attachments=[_ics(event)])
 
 
 @transaction.atomic
-def registration_promote(*, registration: Registration, by: User) -> Registration:
+def registration_promote(*, registration: Registration, actor: User) -> Registration:
     """The coordinator gives a seat to someone on the waitlist, even past capacity."""
     _locked(registration.event)
-    registration.refresh_from_db()
-    if registration.status != RegistrationStatus.WAITLISTED:
-        raise DomainError("Cette personne n'est pas en liste d'attente.")
-    registration.status = RegistrationStatus.CONFIRMED
-    registration.save(update_fields=["status", "updated_at"])
-    audit_log_record(
-        actor=by, action=EventsAuditAction.REGISTRATION_MOVED, target=registration.event
+    workflow_apply(
+        transitions=REGISTRATION_TRANSITIONS,
+        obj=registration,
+        name="promouvoir",
+        actor=actor,
+        audit_action=EventsAuditAction.REGISTRATION_PROMOTED,
+        audit_target=registration.event,
     )
     _notify(
         registration, "participant_registration_promoted", attachments=[_ics(registration.event)]
@@ -250,14 +308,17 @@ def registration_promote(*, registration: Registration, by: User) -> Registratio
 
 
 @transaction.atomic
-def registration_move(*, registration: Registration, to_event: Event, by: User) -> Registration:
+def registration_move(*, registration: Registration, to_event: Event, actor: User) -> Registration:
     """The coordinator moves someone to another event (e.g. another date of a training)."""
+    _require_manager(actor)
+    if registration.person is None:
+        raise DomainError(_("Ce compte a été supprimé : son inscription ne peut être déplacée."))
     if to_event.pk == registration.event_id:
-        raise DomainError("Choisissez une autre rencontre.")
+        raise DomainError(_("Choisissez une autre rencontre."))
     person = registration.person
-    registration_cancel(registration=registration, by=by)
-    moved = registration_create(event=to_event, person=person, by=by)
-    audit_log_record(actor=by, action=EventsAuditAction.REGISTRATION_MOVED, target=to_event)
+    registration_cancel(registration=registration, actor=actor)
+    moved = registration_create(event=to_event, person=person, actor=actor)
+    audit_log_record(actor=actor, action=EventsAuditAction.REGISTRATION_MOVED, target=to_event)
     return moved
 
 
@@ -266,26 +327,26 @@ def registration_move(*, registration: Registration, to_event: Event, by: User) 
 
 @transaction.atomic
 def attendance_mark(
-    *, session: Session, registration: Registration, present: bool, by: User
+    *, session: Session, registration: Registration, present: bool, actor: User
 ) -> Attendance:
     """Mark someone present or absent at one session (émargement)."""
     if registration.event_id != session.event_id:
-        raise DomainError("Cette personne n'est pas inscrite à cette rencontre.")
+        raise DomainError(_("Cette personne n'est pas inscrite à cette rencontre."))
     if registration.status != RegistrationStatus.CONFIRMED:
-        raise DomainError("Seules les personnes inscrites peuvent être émargées.")
-    attendance, _ = Attendance.objects.update_or_create(
+        raise DomainError(_("Seules les personnes inscrites peuvent être émargées."))
+    attendance, _created = Attendance.objects.update_or_create(
         registration=registration,
         session=session,
-        defaults={"present": present, "marked_by": by, "marked_at": timezone.now()},
+        defaults={"present": present, "marked_by": actor, "marked_at": timezone.now()},
     )
     return attendance
 
 
 @transaction.atomic
-def attendance_save(*, session: Session, marks: dict[Registration, bool], by: User) -> int:
+def attendance_save(*, session: Session, marks: dict[Registration, bool], actor: User) -> int:
     """Save the émargement of a whole session at once (all marks or none)."""
     for registration, present in marks.items():
-        attendance_mark(session=session, registration=registration, present=present, by=by)
+        attendance_mark(session=session, registration=registration, present=present, actor=actor)
     return len(marks)
 
 
@@ -299,7 +360,7 @@ def hours_attended(registration: Registration) -> float:
 
 @transaction.atomic
 def reminder_policy_update(
-    *, by: User, offsets_days: list[int], certificate_delay_hours: int
+    *, actor: User, offsets_days: list[int], certificate_delay_hours: int
 ) -> ReminderPolicy:
     """The coordinator changes when reminders and certificates are sent."""
     policy = ReminderPolicy.current()
@@ -307,7 +368,7 @@ def reminder_policy_update(
     policy.certificate_delay_hours = certificate_delay_hours
     policy.full_clean()
     policy.save()
-    audit_log_record(actor=by, action=EventsAuditAction.REMINDERS_UPDATED, target=policy)
+    audit_log_record(actor=actor, action=EventsAuditAction.REMINDERS_UPDATED, target=policy)
     return policy
 
 
@@ -414,7 +475,7 @@ def _certified(event: Event):
 @transaction.atomic
 def calendar_feed_for(*, person: Person) -> CalendarFeed:
     """The secret feed of `person`'s registrations, created the first time it is asked for."""
-    feed, _ = CalendarFeed.objects.get_or_create(person=person)
+    feed, _created = CalendarFeed.objects.get_or_create(person=person)
     return feed
 
 

@@ -140,7 +140,7 @@ class OrganizationAdmin(admin.ModelAdmin):
     def archive(self, request, queryset):
         archived = 0
         for organization in queryset.exclude(status=OrganizationStatus.ARCHIVED):
-            services.organization_archive(organization=organization, by=request.user)
+            services.organization_archive(organization=organization, actor=request.user)
             archived += 1
         self.message_user(
             request,

@@ -69,6 +69,7 @@ class MembersAuditAction(models.TextChoices):
     PERSON_VALIDATED = "members.person_validated", _("Membre validé")
     PERSON_REFUSED = "members.person_refused", _("Membre refusé")
     ORGANIZATION_CREATED = "members.organization_created", _("Structure créée")
+    ORGANIZATION_UPDATED = "members.organization_updated", _("Structure modifiée")
     ORGANIZATION_VALIDATED = "members.organization_validated", _("Structure validée")
     ORGANIZATION_REFUSED = "members.organization_refused", _("Structure refusée")
     ORGANIZATION_ARCHIVED = "members.organization_archived", _("Structure archivée")
@@ -78,4 +79,5 @@ class MembersAuditAction(models.TextChoices):
     AFFILIATION_LEFT = "members.affiliation_left", _("Structure quittée")
     NEED_MERGED = "members.need_merged", _("Besoin fusionné")
     NEED_CLOSED = "members.need_closed", _("Besoin clos")
+    NEED_TRIAGED = "members.need_triaged", _("Besoin traité")
     ACCOUNT_DELETED = "members.account_deleted", _("Compte supprimé")

@@ -3,15 +3,18 @@
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from consortium.core.exceptions import DomainError
+from consortium.core.exceptions import DomainError, PermissionRefused
 from consortium.core.models import User
 from consortium.core.outbox import outbox_enqueue
 from consortium.core.permissions import can_observe
 from consortium.core.privacy import erase_account
 from consortium.core.services import audit_log_record
 from consortium.core.slugs import unique_slug
+from consortium.core.workflows import workflow_apply
 
+from .access import person_of
 from .enums import (
     AffiliationStatus,
     ConsentPurpose,
@@ -32,6 +35,13 @@ from .models import (
     Organization,
     Person,
     WorkingGroup,
+)
+from .rules import can_edit_organization, can_manage_needs
+from .workflows import (
+    AFFILIATION_TRANSITIONS,
+    NEED_TRANSITIONS,
+    ORGANIZATION_TRANSITIONS,
+    PERSON_TRANSITIONS,
 )
 
 # Fixed addresses under /reseau/ and /groupes/ (see urls.py), which no slug may take.
@@ -89,7 +99,7 @@ def person_ensure(*, user: User) -> Person:
     validates them, so their profile starts active (and stays out of the queue).
     """
     status = PersonStatus.ACTIVE if can_observe(user) else PersonStatus.PENDING
-    person, _ = Person.objects.get_or_create(user=user, defaults={"status": status})
+    person, _created = Person.objects.get_or_create(user=user, defaults={"status": status})
     return person
 
 
@@ -123,7 +133,7 @@ def organization_create(*, person: Person, fields: dict, m2m: dict) -> Organizat
         with transaction.atomic():
             organization.save()
     except IntegrityError as error:
-        raise DomainError("Une structure avec ce SIRET existe déjà dans le réseau.") from error
+        raise DomainError(_("Une structure avec ce SIRET existe déjà dans le réseau.")) from error
     for name, values in m2m.items():
         getattr(organization, name).set(values)
     if organization.listed_publicly:
@@ -142,12 +152,15 @@ def organization_create(*, person: Person, fields: dict, m2m: dict) -> Organizat
 
 @transaction.atomic
 def organization_update(
-    *, organization: Organization, fields: dict, m2m: dict, by: Person | None = None
+    *, organization: Organization, actor: User, fields: dict, m2m: dict
 ) -> Organization:
-    """A referent or the coordinator (`by`) edits an organisation.
+    """A referent or the coordinator (`actor`) edits an organisation.
 
-    A change of `listed_publicly` is a consent given or withdrawn: it is recorded for `by`.
+    A change of `listed_publicly` is a consent given or withdrawn: it is recorded for the
+    actor's profile (none for the coordination without one: it acts for the organisation).
     """
+    if not can_edit_organization(actor, organization):
+        raise PermissionRefused(_("Vous ne pouvez pas modifier cette structure."))
     was_listed = organization.listed_publicly
     for name, value in fields.items():
         setattr(organization, name, value)
@@ -156,13 +169,18 @@ def organization_update(
         with transaction.atomic():
             organization.save()
     except IntegrityError as error:
-        raise DomainError("Une structure avec ce SIRET existe déjà dans le réseau.") from error
+        raise DomainError(_("Une structure avec ce SIRET existe déjà dans le réseau.")) from error
     for name, values in m2m.items():
         getattr(organization, name).set(values)
     if organization.listed_publicly != was_listed:
         _record_consent(
-            person=by, purpose=ConsentPurpose.PUBLIC_LISTING, given=organization.listed_publicly
+            person=person_of(actor),
+            purpose=ConsentPurpose.PUBLIC_LISTING,
+            given=organization.listed_publicly,
         )
+    audit_log_record(
+        actor=actor, action=MembersAuditAction.ORGANIZATION_UPDATED, target=organization
+    )
     return organization
 
 
@@ -179,17 +197,17 @@ def active_referents(organization: Organization):
 def affiliation_request(*, person: Person, organization: Organization) -> Affiliation:
     """A person asks to join an organisation; its referents (if any) may accept them."""
     if organization.status not in (OrganizationStatus.ACTIVE, OrganizationStatus.PENDING):
-        raise DomainError("Cette structure n'accepte plus de nouveaux membres.")
-    affiliation, created = Affiliation.objects.get_or_create(
+        raise DomainError(_("Cette structure n'accepte plus de nouveaux membres."))
+    affiliation, _created = Affiliation.objects.get_or_create(
         person=person, organization=organization
     )
-    if not created and affiliation.status == AffiliationStatus.ACTIVE:
-        raise DomainError("Vous êtes déjà rattaché·e à cette structure.")
-    if not created:
-        affiliation.status = AffiliationStatus.PENDING
-        affiliation.save(update_fields=["status", "updated_at"])
-    audit_log_record(
-        actor=person.user, action=MembersAuditAction.AFFILIATION_REQUESTED, target=organization
+    workflow_apply(
+        transitions=AFFILIATION_TRANSITIONS,
+        obj=affiliation,
+        name="demander",
+        actor=person.user,
+        audit_action=MembersAuditAction.AFFILIATION_REQUESTED,
+        audit_target=organization,
     )
     for referent in active_referents(organization):
         _notify(
@@ -201,20 +219,17 @@ def affiliation_request(*, person: Person, organization: Organization) -> Affili
 
 
 @transaction.atomic
-def affiliation_accept(*, affiliation: Affiliation, by: User) -> Affiliation:
+def affiliation_accept(*, affiliation: Affiliation, actor: User) -> Affiliation:
     """A referent or the coordinator accepts a newcomer.
 
     A person accepted by the referent of an active organisation becomes an active
     member without waiting for the coordinator (who still sees it in the log).
     """
-    _decide_affiliation(affiliation=affiliation, status=AffiliationStatus.ACTIVE, by=by)
+    _decide_affiliation(affiliation=affiliation, name="accepter", actor=actor)
     person = affiliation.person
     organization_active = affiliation.organization.status == OrganizationStatus.ACTIVE
     if person.status == PersonStatus.PENDING and organization_active:
-        _set_person_status(person=person, status=PersonStatus.ACTIVE, by=by, message="")
-    audit_log_record(
-        actor=by, action=MembersAuditAction.AFFILIATION_ACCEPTED, target=affiliation.organization
-    )
+        _decide_person(person=person, name="admettre", actor=actor, message="")
     _notify(
         user=person.user,
         name="partner_affiliation_accepted",
@@ -224,15 +239,9 @@ def affiliation_accept(*, affiliation: Affiliation, by: User) -> Affiliation:
 
 
 @transaction.atomic
-def affiliation_refuse(*, affiliation: Affiliation, by: User, message: str) -> Affiliation:
+def affiliation_refuse(*, affiliation: Affiliation, actor: User, message: str) -> Affiliation:
     """A referent or the coordinator declines a request to join an organisation."""
-    _decide_affiliation(affiliation=affiliation, status=AffiliationStatus.REFUSED, by=by)
-    audit_log_record(
-        actor=by,
-        action=MembersAuditAction.AFFILIATION_REFUSED,
-        target=affiliation.organization,
-        message=message,
-    )
+    _decide_affiliation(affiliation=affiliation, name="refuser", actor=actor, message=message)
     _notify(
         user=affiliation.person.user,
         name="partner_affiliation_refused",
@@ -242,105 +251,124 @@ def affiliation_refuse(*, affiliation: Affiliation, by: User, message: str) -> A
 
 
 @transaction.atomic
-def affiliation_leave(*, affiliation: Affiliation) -> Affiliation:
+def affiliation_leave(*, affiliation: Affiliation, actor: User) -> Affiliation:
     """A person leaves an organisation (the link is kept, marked left, for history)."""
-    affiliation.status = AffiliationStatus.LEFT
-    affiliation.is_referent = False
-    affiliation.save(update_fields=["status", "is_referent", "updated_at"])
-    audit_log_record(
-        actor=affiliation.person.user,
-        action=MembersAuditAction.AFFILIATION_LEFT,
-        target=affiliation.organization,
+    workflow_apply(
+        transitions=AFFILIATION_TRANSITIONS,
+        obj=affiliation,
+        name="quitter",
+        actor=actor,
+        audit_action=MembersAuditAction.AFFILIATION_LEFT,
+        audit_target=affiliation.organization,
+        extra={"is_referent": False},
     )
     return affiliation
 
 
-def _set_person_status(*, person: Person, status: str, by: User, message: str) -> None:
-    person.status = status
-    person.decided_by, person.decided_at = by, timezone.now()
-    person.decision_message = message
-    person.save(update_fields=["status", "decided_by", "decided_at", "decision_message"])
+def _decide_person(*, person: Person, name: str, actor: User, message: str) -> None:
+    action = {
+        "refuser": MembersAuditAction.PERSON_REFUSED,
+    }.get(name, MembersAuditAction.PERSON_VALIDATED)
+    workflow_apply(
+        transitions=PERSON_TRANSITIONS,
+        obj=person,
+        name=name,
+        actor=actor,
+        comment=message,
+        audit_action=action,
+        audit_target=person.user,  # the log names accounts by number, not people
+        extra={"decided_by": actor, "decided_at": timezone.now(), "decision_message": message},
+    )
 
 
-def _decide_affiliation(*, affiliation: Affiliation, status: str, by: User) -> None:
-    affiliation.status = status
-    affiliation.decided_by, affiliation.decided_at = by, timezone.now()
-    affiliation.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+AFFILIATION_AUDIT = {
+    "accepter": MembersAuditAction.AFFILIATION_ACCEPTED,
+    "refuser": MembersAuditAction.AFFILIATION_REFUSED,
+}
+
+
+def _decide_affiliation(
+    *, affiliation: Affiliation, name: str, actor: User, message: str = ""
+) -> None:
+    workflow_apply(
+        transitions=AFFILIATION_TRANSITIONS,
+        obj=affiliation,
+        name=name,
+        actor=actor,
+        comment=message,
+        audit_action=AFFILIATION_AUDIT[name],
+        audit_target=affiliation.organization,
+        extra={"decided_by": actor, "decided_at": timezone.now()},
+    )
 
 
 def _require_reason(message: str) -> None:
     # A refusal is e-mailed: without a reason it reads as a door slammed shut.
     if not message.strip():
-        raise DomainError("Expliquez en quelques mots la raison du refus : elle est envoyée.")
+        raise DomainError(_("Expliquez en quelques mots la raison du refus : elle est envoyée."))
 
 
-def _decide_organization(*, organization: Organization, status: str, by: User) -> None:
-    organization.status = status
-    organization.decided_by, organization.decided_at = by, timezone.now()
-    organization.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+ORGANIZATION_AUDIT = {
+    "valider": MembersAuditAction.ORGANIZATION_VALIDATED,
+    "refuser": MembersAuditAction.ORGANIZATION_REFUSED,
+    "archiver": MembersAuditAction.ORGANIZATION_ARCHIVED,
+}
+
+
+def _decide_organization(
+    *, organization: Organization, name: str, actor: User, message: str = "", **extra
+) -> None:
+    workflow_apply(
+        transitions=ORGANIZATION_TRANSITIONS,
+        obj=organization,
+        name=name,
+        actor=actor,
+        comment=message,
+        audit_action=ORGANIZATION_AUDIT[name],
+        extra={"decided_by": actor, "decided_at": timezone.now(), **extra},
+    )
 
 
 @transaction.atomic
-def person_validate(*, person: Person, by: User, message: str = "") -> Person:
+def person_validate(*, person: Person, actor: User, message: str = "") -> Person:
     """The coordinator welcomes a partner, with the organisations they created or joined."""
-    if person.status != PersonStatus.PENDING:
-        raise DomainError("Cette demande a déjà été traitée.")
-    _set_person_status(person=person, status=PersonStatus.ACTIVE, by=by, message=message)
+    _decide_person(person=person, name="valider", actor=actor, message=message)
     for affiliation in person.affiliations.filter(status=AffiliationStatus.PENDING).select_related(
         "organization"
     ):
         organization = affiliation.organization
         if organization.status == OrganizationStatus.PENDING:
-            _decide_organization(organization=organization, status=OrganizationStatus.ACTIVE, by=by)
-            audit_log_record(
-                actor=by, action=MembersAuditAction.ORGANIZATION_VALIDATED, target=organization
-            )
-        _decide_affiliation(affiliation=affiliation, status=AffiliationStatus.ACTIVE, by=by)
-    audit_log_record(
-        actor=by, action=MembersAuditAction.PERSON_VALIDATED, target=person.user, message=message
-    )
+            _decide_organization(organization=organization, name="valider", actor=actor)
+        _decide_affiliation(affiliation=affiliation, name="accepter", actor=actor)
     _notify(user=person.user, name="partner_validated", context={"message": message})
     return person
 
 
 @transaction.atomic
-def person_refuse(*, person: Person, by: User, message: str) -> Person:
+def person_refuse(*, person: Person, actor: User, message: str) -> Person:
     """The coordinator declines a request; the organisations it created are refused too."""
-    if person.status != PersonStatus.PENDING:
-        raise DomainError("Cette demande a déjà été traitée.")
     _require_reason(message)
-    _set_person_status(person=person, status=PersonStatus.REFUSED, by=by, message=message)
+    _decide_person(person=person, name="refuser", actor=actor, message=message)
     for affiliation in person.affiliations.filter(status=AffiliationStatus.PENDING).select_related(
         "organization"
     ):
         if affiliation.organization.status == OrganizationStatus.PENDING:
-            _decide_organization(
-                organization=affiliation.organization, status=OrganizationStatus.REFUSED, by=by
-            )
-            audit_log_record(
-                actor=by,
-                action=MembersAuditAction.ORGANIZATION_REFUSED,
-                target=affiliation.organization,
-            )
-        affiliation.status = AffiliationStatus.REFUSED
-        affiliation.save(update_fields=["status", "updated_at"])
-    audit_log_record(
-        actor=by, action=MembersAuditAction.PERSON_REFUSED, target=person.user, message=message
-    )
+            _decide_organization(organization=affiliation.organization, name="refuser", actor=actor)
+        _decide_affiliation(affiliation=affiliation, name="refuser", actor=actor)
     _notify(user=person.user, name="partner_refused", context={"message": message})
     return person
 
 
 def _decide_pending_affiliations_of_members(
-    *, organization: Organization, status: str, by: User, message: str = ""
+    *, organization: Organization, name: str, actor: User, message: str = ""
 ) -> None:
     # People still pending are decided with their own request (person_validate/refuse).
     affiliations = organization.affiliations.filter(
         status=AffiliationStatus.PENDING, person__status=PersonStatus.ACTIVE
     ).select_related("person__user")
     for affiliation in affiliations:
-        _decide_affiliation(affiliation=affiliation, status=status, by=by)
-        accepted = status == AffiliationStatus.ACTIVE
+        _decide_affiliation(affiliation=affiliation, name=name, actor=actor, message=message)
+        accepted = name == "accepter"
         _notify(
             user=affiliation.person.user,
             name="partner_affiliation_accepted" if accepted else "partner_affiliation_refused",
@@ -349,35 +377,20 @@ def _decide_pending_affiliations_of_members(
 
 
 @transaction.atomic
-def organization_validate(*, organization: Organization, by: User) -> Organization:
+def organization_validate(*, organization: Organization, actor: User) -> Organization:
     """The coordinator validates a structure proposed by someone already a member."""
-    if organization.status != OrganizationStatus.PENDING:
-        raise DomainError("Cette structure a déjà été examinée.")
-    _decide_organization(organization=organization, status=OrganizationStatus.ACTIVE, by=by)
-    audit_log_record(
-        actor=by, action=MembersAuditAction.ORGANIZATION_VALIDATED, target=organization
-    )
-    _decide_pending_affiliations_of_members(
-        organization=organization, status=AffiliationStatus.ACTIVE, by=by
-    )
+    _decide_organization(organization=organization, name="valider", actor=actor)
+    _decide_pending_affiliations_of_members(organization=organization, name="accepter", actor=actor)
     return organization
 
 
 @transaction.atomic
-def organization_refuse(*, organization: Organization, by: User, message: str) -> Organization:
+def organization_refuse(*, organization: Organization, actor: User, message: str) -> Organization:
     """The coordinator declines a structure proposed by a member, saying why."""
-    if organization.status != OrganizationStatus.PENDING:
-        raise DomainError("Cette structure a déjà été examinée.")
     _require_reason(message)
-    _decide_organization(organization=organization, status=OrganizationStatus.REFUSED, by=by)
-    audit_log_record(
-        actor=by,
-        action=MembersAuditAction.ORGANIZATION_REFUSED,
-        target=organization,
-        message=message,
-    )
+    _decide_organization(organization=organization, name="refuser", actor=actor, message=message)
     _decide_pending_affiliations_of_members(
-        organization=organization, status=AffiliationStatus.REFUSED, by=by, message=message
+        organization=organization, name="refuser", actor=actor, message=message
     )
     return organization
 
@@ -393,12 +406,16 @@ def account_delete(*, user: User) -> None:
 
 
 @transaction.atomic
-def organization_archive(*, organization: Organization, by: User) -> Organization:
+def organization_archive(*, organization: Organization, actor: User) -> Organization:
     """Archive an organisation: it leaves the directory, its history stays."""
-    organization.status = OrganizationStatus.ARCHIVED
-    organization.archived_at = timezone.now()
-    organization.save(update_fields=["status", "archived_at", "updated_at"])
-    audit_log_record(actor=by, action=MembersAuditAction.ORGANIZATION_ARCHIVED, target=organization)
+    workflow_apply(
+        transitions=ORGANIZATION_TRANSITIONS,
+        obj=organization,
+        name="archiver",
+        actor=actor,
+        audit_action=MembersAuditAction.ORGANIZATION_ARCHIVED,
+        extra={"archived_at": timezone.now()},
+    )
     return organization
 
 
@@ -433,7 +450,7 @@ def group_create(*, title: str, fields: dict) -> WorkingGroup:
 def _ensure_writable(group: WorkingGroup) -> None:
     """Archived groups are kept for their history: nothing is added or changed any more."""
     if group.archived_at:
-        raise DomainError("Ce groupe est archivé : il n'est plus modifiable.")
+        raise DomainError(_("Ce groupe est archivé : il n'est plus modifiable."))
 
 
 def _group_facilitators(group: WorkingGroup):
@@ -457,7 +474,7 @@ def group_join(*, group: WorkingGroup, person: Person) -> GroupMembership:
     already_asked = not created and membership.status == GroupMembershipStatus.REQUESTED
     if not created:
         if membership.status == GroupMembershipStatus.MEMBER:
-            raise DomainError("Vous êtes déjà membre de ce groupe.")
+            raise DomainError(_("Vous êtes déjà membre de ce groupe."))
         membership.status = status
         membership.save(update_fields=["status", "updated_at"])
     if status == GroupMembershipStatus.REQUESTED and not already_asked:
@@ -507,7 +524,7 @@ def group_member_add(
 ) -> GroupMembership:
     """The coordinator adds someone to a group, open or closed."""
     _ensure_writable(group)
-    membership, _ = GroupMembership.objects.update_or_create(
+    membership, _created = GroupMembership.objects.update_or_create(
         group=group,
         person=person,
         defaults={"status": GroupMembershipStatus.MEMBER, "is_facilitator": is_facilitator},
@@ -558,10 +575,10 @@ def need_create(*, author: Person | None, fields: dict, age_groups) -> Need:
 def need_support(*, need: Need, person: Person) -> NeedSupport:
     """ "Moi aussi": a member shares a need (once)."""
     if need.status not in (NeedStatus.OPEN, NeedStatus.IN_PROGRESS):
-        raise DomainError("Ce besoin est clos : il ne peut plus recevoir de « moi aussi ».")
+        raise DomainError(_("Ce besoin est clos : il ne peut plus recevoir de « moi aussi »."))
     if need.author_id == person.pk:
-        raise DomainError("Vous avez exprimé ce besoin : il compte déjà pour vous.")
-    support, _ = NeedSupport.objects.get_or_create(need=need, person=person)
+        raise DomainError(_("Vous avez exprimé ce besoin : il compte déjà pour vous."))
+    support, _created = NeedSupport.objects.get_or_create(need=need, person=person)
     return support
 
 
@@ -572,23 +589,46 @@ def need_unsupport(*, need: Need, person: Person) -> None:
 
 
 @transaction.atomic
-def need_triage(*, need: Need, tags, group: WorkingGroup | None) -> Need:
-    """The coordinator tags a need and links it to a working group."""
+def need_triage(*, need: Need, actor: User, tags, group: WorkingGroup | None) -> Need:
+    """The coordinator tags a need and links it to a working group (which takes it on)."""
+    if not can_manage_needs(actor, need):
+        raise PermissionRefused(_("Seule la coordination traite les besoins."))
     need.tags.set(tags)
     need.group = group
+    need.save(update_fields=["group", "updated_at"])
     if group and need.status == NeedStatus.OPEN:
-        need.status = NeedStatus.IN_PROGRESS
-    need.save(update_fields=["group", "status", "updated_at"])
+        workflow_apply(
+            transitions=NEED_TRANSITIONS,
+            obj=need,
+            name="prendre-en-charge",
+            actor=actor,
+            audit_action=MembersAuditAction.NEED_TRIAGED,
+            data={"group": group.pk},
+        )
+    else:
+        audit_log_record(
+            actor=actor,
+            action=MembersAuditAction.NEED_TRIAGED,
+            target=need,
+            data={"group": group.pk if group else None},
+        )
     return need
 
 
 @transaction.atomic
-def need_merge(*, need: Need, into: Need, by: User) -> Need:
+def need_merge(*, need: Need, into: Need, actor: User) -> Need:
     """Merge a duplicate into another need; its supporters (and author) follow."""
-    if need.status == NeedStatus.MERGED:
-        raise DomainError("Ce besoin a déjà été fusionné avec un autre.")
     if need.pk == into.pk or into.status not in (NeedStatus.OPEN, NeedStatus.IN_PROGRESS):
-        raise DomainError("Choisissez un autre besoin, encore ouvert, pour la fusion.")
+        raise DomainError(_("Choisissez un autre besoin, encore ouvert, pour la fusion."))
+    workflow_apply(
+        transitions=NEED_TRANSITIONS,
+        obj=need,
+        name="fusionner",
+        actor=actor,
+        audit_action=MembersAuditAction.NEED_MERGED,
+        extra={"merged_into": into},
+        data={"into": into.pk},
+    )
     supporters = set(need.supports.values_list("person_id", flat=True))
     if need.author_id:
         supporters.add(need.author_id)
@@ -597,26 +637,24 @@ def need_merge(*, need: Need, into: Need, by: User) -> Need:
     NeedSupport.objects.bulk_create(
         [NeedSupport(need=into, person_id=pk) for pk in supporters - existing]
     )
-    need.status, need.merged_into = NeedStatus.MERGED, into
-    need.save(update_fields=["status", "merged_into", "updated_at"])
-    audit_log_record(
-        actor=by, action=MembersAuditAction.NEED_MERGED, target=need, data={"into": into.pk}
-    )
     return need
 
 
 @transaction.atomic
-def need_close(*, need: Need, by: User, answer: str) -> Need:
+def need_close(*, need: Need, actor: User, answer: str) -> Need:
     """The coordinator closes a need with an answer, sent to its author and supporters."""
-    if need.status in (NeedStatus.CLOSED, NeedStatus.MERGED):
-        raise DomainError("Ce besoin est déjà clos.")
     if not answer.strip():
         raise DomainError(
-            "Rédigez la réponse apportée : elle est envoyée aux personnes concernées."
+            _("Rédigez la réponse apportée : elle est envoyée aux personnes concernées.")
         )
-    need.status, need.answer, need.closed_at = NeedStatus.CLOSED, answer.strip(), timezone.now()
-    need.save(update_fields=["status", "answer", "closed_at", "updated_at"])
-    audit_log_record(actor=by, action=MembersAuditAction.NEED_CLOSED, target=need)
+    workflow_apply(
+        transitions=NEED_TRANSITIONS,
+        obj=need,
+        name="clore",
+        actor=actor,
+        audit_action=MembersAuditAction.NEED_CLOSED,
+        extra={"answer": answer.strip(), "closed_at": timezone.now()},
+    )
     people = Person.objects.filter(need_supports__need=need).select_related("user")
     recipients = {p.user for p in people}
     if need.author_id:

@@ -2,8 +2,8 @@
 
 Each app declares its transitions (where a step may start, where it ends, who may take it)
 in its own `workflows.py`; services move objects with `workflow_apply`, which re-reads the
-status under a row lock, checks the step, records it in the object's history and in the
-audit log, all in one transaction.
+status under a row lock, checks the step, records it in the audit log and, when the object
+keeps one, in its history, all in one transaction. It is the one way a status changes.
 """
 
 from collections.abc import Callable
@@ -30,6 +30,9 @@ class Transition:
     target: str
     allowed: Callable[[object, models.Model], bool]
     needs_comment: bool = False
+    # Shown when the object is no longer in a source status ("already cancelled"...);
+    # without it, the engine's generic message.
+    unavailable: str | Promise = ""
 
 
 def available_transitions(transitions: dict[str, Transition], obj, user) -> list[Transition]:
@@ -40,7 +43,10 @@ def available_transitions(transitions: dict[str, Transition], obj, user) -> list
 def _check(transition: Transition, current: models.Model, actor, comment: str) -> None:
     """Refuse a step that does not start here, is not the actor's, or lacks its reason."""
     if current.status not in transition.sources:
-        raise TransitionError(_("Cette étape n'est plus possible : l'état a changé entre-temps."))
+        raise TransitionError(
+            transition.unavailable
+            or _("Cette étape n'est plus possible : l'état a changé entre-temps.")
+        )
     if not transition.allowed(actor, current):
         raise TransitionError(_("Vous ne pouvez pas effectuer cette étape."))
     if transition.needs_comment and not comment.strip():
@@ -54,16 +60,22 @@ def workflow_apply(
     name: str,
     actor,
     comment: str = "",
-    history: models.Manager,
     audit_action: str,
+    history: models.Manager | None = None,
     extra: dict | None = None,
+    audit_target: models.Model | None = None,
+    data: dict | None = None,
 ) -> Transition:
-    """Move `obj` along transition `name`, record it in `history` and the audit log.
+    """Move `obj` along transition `name`, record it in the audit log and in `history`.
 
     Raises TransitionError when the transition is unknown, does not start from the
     current status, is not `actor`'s to take, or needs a comment that is missing. The
     status is re-read under a row lock so that two people cannot both take a step.
-    `extra`: other fields to set with the status (a publication date, say).
+    `history`: the object's history manager (rows with from_status, to_status, actor,
+    comment), or None for an object that keeps none: the audit log then carries the
+    comment. `extra`: other fields to set with the status (a decision date, say).
+    `audit_target`: what the audit entry points at, when not `obj` itself (an account
+    rather than its profile, say). `data`: more for the audit entry (no personal data).
     """
     transition = transitions.get(name)
     if transition is None:
@@ -76,9 +88,18 @@ def workflow_apply(
         type(obj).objects.filter(pk=obj.pk).update(**changes)
         for field, value in changes.items():
             setattr(obj, field, value)
-        history.create(
-            from_status=previous, to_status=transition.target, actor=actor, comment=comment.strip()
+        if history is not None:
+            history.create(
+                from_status=previous,
+                to_status=transition.target,
+                actor=actor,
+                comment=comment.strip(),
+            )
+        audit_log_record(
+            actor=actor,
+            action=audit_action,
+            target=obj if audit_target is None else audit_target,
+            message="" if history is not None else comment.strip(),
+            data={"from": previous, "to": transition.target, **(data or {})},
         )
-        data = {"from": previous, "to": transition.target}
-        audit_log_record(actor=actor, action=audit_action, target=obj, data=data)
     return transition

@@ -174,7 +174,7 @@ def register(request, slug):
     if person is None:
         raise Http404
     try:
-        registration = services.registration_create(event=event, person=person)
+        registration = services.registration_create(event=event, person=person, actor=request.user)
     except services.DomainError as error:
         messages.error(request, str(error))
         return redirect(event)
@@ -207,7 +207,7 @@ def unregister(request, slug):
         Registration.objects.of_person(_participant(request.user)).active(), event=event
     )
     try:
-        services.registration_cancel(registration=registration)
+        services.registration_cancel(registration=registration, actor=request.user)
     except services.DomainError as error:
         messages.error(request, str(error))
         return redirect(event)

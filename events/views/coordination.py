@@ -30,7 +30,7 @@ from consortium.core.permissions import (
 )
 
 from .. import documents, services
-from ..enums import EventStatus, RegistrationStatus
+from ..enums import RegistrationStatus
 from ..forms.coordination import (
     AttendanceForm,
     CancelForm,
@@ -87,7 +87,7 @@ def event_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             event = services.event_create(
-                by=request.user, fields=form.service_fields(), needs=form.cleaned_data["needs"]
+                actor=request.user, fields=form.service_fields(), needs=form.cleaned_data["needs"]
             )
         except ValidationError as error:
             show_service_errors(form, error)
@@ -111,7 +111,7 @@ def event_edit(request, slug):
         try:
             services.event_update(
                 event=instance,
-                by=request.user,
+                actor=request.user,
                 fields=form.service_fields(),
                 needs=form.cleaned_data["needs"],
             )
@@ -135,7 +135,7 @@ def event_edit(request, slug):
 def event_publish(request, slug):
     event = _event(request, slug)
     try:
-        services.event_publish(event=event, by=request.user)
+        services.event_publish(event=event, actor=request.user)
     except DomainError as error:
         messages.error(request, str(error))
         return redirect("events:sessions", slug=event.slug)
@@ -154,7 +154,7 @@ def event_duplicate(request, slug):
     if not form.is_valid():
         messages.error(request, form.errors["shift_weeks"][0])
         return redirect("events:edit", slug=event.slug)
-    copy = services.event_duplicate(event=event, by=request.user, shift=form.shift())
+    copy = services.event_duplicate(event=event, actor=request.user, shift=form.shift())
     messages.success(
         request,
         _(
@@ -170,11 +170,14 @@ def event_cancel(request, slug):
     """GET shows what cancelling means; POST cancels and e-mails everyone registered."""
     event = _event(request, slug, Event.objects.with_counts())
     form = CancelForm(request.POST or None)
-    if request.method == "POST" and event.status == EventStatus.CANCELLED:
-        messages.error(request, _("Cette rencontre est déjà annulée."))
-        return redirect("events:edit", slug=event.slug)
     if request.method == "POST" and form.is_valid():
-        services.event_cancel(event=event, by=request.user, message=form.cleaned_data["message"])
+        try:
+            services.event_cancel(
+                event=event, actor=request.user, message=form.cleaned_data["message"]
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+            return redirect("events:edit", slug=event.slug)
         messages.success(
             request,
             _("La rencontre est annulée : les personnes inscrites reçoivent votre message."),
@@ -199,7 +202,9 @@ def sessions(request, slug):
     form = SessionForm(request.POST or None, instance=session, event=event)
     if request.method == "POST" and form.is_valid():
         try:
-            services.session_save(event=event, fields=form.service_fields(), session=session)
+            services.session_save(
+                event=event, actor=request.user, fields=form.service_fields(), session=session
+            )
         except ValidationError as error:
             show_service_errors(form, error)
         else:
@@ -220,7 +225,7 @@ def _session_of(event: Event, pk) -> Session | None:
 def _session_delete(request, event: Event):
     session = _session_of(event, request.POST.get("supprimer"))
     try:
-        services.session_delete(session=session)
+        services.session_delete(session=session, actor=request.user)
     except DomainError as error:
         messages.error(request, str(error))
     else:
@@ -247,7 +252,7 @@ def registrations(request, slug):
 def _register_someone(request, event: Event, form):
     person = form.cleaned_data["person"]
     try:
-        registration = services.registration_create(event=event, person=person, by=request.user)
+        registration = services.registration_create(event=event, person=person, actor=request.user)
     except DomainError as error:
         messages.error(request, str(error))
         return redirect(_registrations_url(event))
@@ -298,7 +303,7 @@ def _name(registration: Registration) -> str:
 
 def _cancel(request, event, registration) -> None:
     was_confirmed = registration.status == RegistrationStatus.CONFIRMED
-    services.registration_cancel(registration=registration, by=request.user)
+    services.registration_cancel(registration=registration, actor=request.user)
     text = _("L'inscription de %(name)s est annulée.") % {"name": _name(registration)}
     if was_confirmed:
         text += " " + _("La place libérée revient à la première personne en liste d'attente.")
@@ -306,7 +311,7 @@ def _cancel(request, event, registration) -> None:
 
 
 def _promote(request, event, registration) -> None:
-    services.registration_promote(registration=registration, by=request.user)
+    services.registration_promote(registration=registration, actor=request.user)
     messages.success(
         request,
         _("%(name)s a une place : un e-mail le lui annonce.") % {"name": _name(registration)},
@@ -314,15 +319,13 @@ def _promote(request, event, registration) -> None:
 
 
 def _move(request, event, registration) -> None:
-    if registration.person is None:
-        raise DomainError(_("Ce compte a été supprimé : son inscription ne peut être déplacée."))
     form = MoveForm(request.POST, event=event)
     if not form.is_valid():
         messages.error(request, form.errors["to_event"][0])
         return
     to_event = form.cleaned_data["to_event"]
     moved = services.registration_move(
-        registration=registration, to_event=to_event, by=request.user
+        registration=registration, to_event=to_event, actor=request.user
     )
     if moved.status == RegistrationStatus.CONFIRMED:
         text = _("%(name)s est inscrit·e à « %(title)s » à la place.")
@@ -411,7 +414,7 @@ def attendance(request, slug, session_pk):
     form = AttendanceForm(request.POST or None, registrations=registrations, marks=marks)
     if request.method == "POST" and form.is_valid():
         saved = services.attendance_save(
-            session=session, marks=form.changed_marks(), by=request.user
+            session=session, marks=form.changed_marks(), actor=request.user
         )
         messages.success(
             request, _("Émargement enregistré (%(count)s changement·s).") % {"count": saved}
@@ -469,7 +472,7 @@ def reminder_policy(request):
     form = ReminderPolicyForm.for_policy(policy, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.reminder_policy_update(
-            by=request.user,
+            actor=request.user,
             offsets_days=form.cleaned_data["offsets"],
             certificate_delay_hours=form.cleaned_data["certificate_delay_hours"],
         )

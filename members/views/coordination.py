@@ -75,9 +75,9 @@ def decide(request, pk, decision):
     message = form.cleaned_data["message"].strip()
     try:
         if decision == "valider":
-            services.person_validate(person=person, by=request.user, message=message)
+            services.person_validate(person=person, actor=request.user, message=message)
         else:
-            services.person_refuse(person=person, by=request.user, message=message)
+            services.person_refuse(person=person, actor=request.user, message=message)
     except services.DomainError as error:
         messages.error(request, str(error))
         return redirect("members:validations")
@@ -108,11 +108,11 @@ def organization_decide(request, pk, decision):
         return render(request, "members/coordination/decide.html", context, status=400)
     try:
         if decision == "valider":
-            services.organization_validate(organization=organization, by=request.user)
+            services.organization_validate(organization=organization, actor=request.user)
         else:
             message = form.cleaned_data["message"].strip()
             services.organization_refuse(
-                organization=organization, by=request.user, message=message
+                organization=organization, actor=request.user, message=message
             )
     except services.DomainError as error:
         messages.error(request, str(error))

@@ -324,7 +324,7 @@ def need_triage(request, need: Need):
     form = NeedTriageForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, need, triage_form=form)
-    services.need_triage(need=need, **form.cleaned_data)
+    services.need_triage(need=need, actor=request.user, **form.cleaned_data)
     messages.success(request, _("Le besoin est classé."))
     return redirect(need)
 
@@ -336,7 +336,7 @@ def need_merge(request, need: Need):
     if not form.is_valid():
         return _render_detail(request, need, merge_form=form)
     into = form.cleaned_data["into"]
-    if not _attempt(request, lambda: services.need_merge(need=need, into=into, by=request.user)):
+    if not _attempt(request, lambda: services.need_merge(need=need, into=into, actor=request.user)):
         return redirect(need)
     messages.success(
         request, _("Les deux besoins sont regroupés : leurs soutiens sont réunis ici.")
@@ -352,7 +352,7 @@ def need_close(request, need: Need):
         return _render_detail(request, need, close_form=form)
     answer = form.cleaned_data["answer"]
     if not _attempt(
-        request, lambda: services.need_close(need=need, by=request.user, answer=answer)
+        request, lambda: services.need_close(need=need, actor=request.user, answer=answer)
     ):
         return redirect(need)
     messages.success(

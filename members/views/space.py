@@ -246,7 +246,7 @@ def organization_manage(request, slug):
     if form.is_valid():
         try:
             services.organization_update(
-                organization=organization, by=person_of(request.user), **form.service_arguments()
+                organization=organization, actor=request.user, **form.service_arguments()
             )
         except (services.DomainError, ValidationError) as error:
             form.add_error(None, _error_messages(error))
@@ -278,7 +278,7 @@ def leave_organization(request, slug):
         organization__slug=slug,
         status=AffiliationStatus.ACTIVE,
     )
-    services.affiliation_leave(affiliation=affiliation)
+    services.affiliation_leave(affiliation=affiliation, actor=request.user)
     messages.success(
         request,
         _("Vous ne faites plus partie de « %(name)s ».") % {"name": affiliation.organization.name},
@@ -299,7 +299,7 @@ def affiliation_decide(request, slug, pk, decision):
     )
     name = str(affiliation.person)
     if decision == "accepter":
-        services.affiliation_accept(affiliation=affiliation, by=request.user)
+        services.affiliation_accept(affiliation=affiliation, actor=request.user)
         messages.success(
             request, _("%(name)s fait désormais partie de la structure.") % {"name": name}
         )
@@ -309,7 +309,7 @@ def affiliation_decide(request, slug, pk, decision):
             messages.error(request, " ".join(form.errors["message"]))
             return _back(request, organization)
         services.affiliation_refuse(
-            affiliation=affiliation, by=request.user, message=form.cleaned_data["message"]
+            affiliation=affiliation, actor=request.user, message=form.cleaned_data["message"]
         )
         messages.success(
             request,

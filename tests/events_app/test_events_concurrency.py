@@ -22,6 +22,14 @@ from events.models import Event, Registration
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
+def _register(event, person):
+    return services.registration_create(event=event, person=person, actor=person.user)
+
+
+def _leave(registration):
+    return services.registration_cancel(registration=registration, actor=registration.person.user)
+
+
 @pytest.fixture(autouse=True)
 def _postgresql(published_nowhere):
     require(
@@ -80,8 +88,8 @@ def test_two_people_registering_for_the_last_seat_get_one_seat_and_one_waitlist(
     alice, bruno = PersonFactory(), PersonFactory()
 
     results = run_together(
-        in_transaction(lambda: services.registration_create(event=event, person=alice).status),
-        in_transaction(lambda: services.registration_create(event=event, person=bruno).status),
+        in_transaction(lambda: _register(event, alice).status),
+        in_transaction(lambda: _register(event, bruno).status),
     )
 
     assert sorted(results) == [RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED]
@@ -101,10 +109,11 @@ def test_a_cancellation_racing_with_a_registration_gives_the_freed_seat(
 
     run_together(
         in_transaction(
-            lambda: services.registration_cancel(registration=leaving), after=cancel_after
+            lambda: _leave(leaving),
+            after=cancel_after,
         ),
         in_transaction(
-            lambda: services.registration_create(event=event, person=newcomer),
+            lambda: _register(event, newcomer),
             after=register_after,
         ),
     )
@@ -131,10 +140,11 @@ def test_a_cancellation_racing_with_a_registration_serves_the_waitlist_first(
 
     run_together(
         in_transaction(
-            lambda: services.registration_cancel(registration=leaving), after=cancel_after
+            lambda: _leave(leaving),
+            after=cancel_after,
         ),
         in_transaction(
-            lambda: services.registration_create(event=event, person=newcomer),
+            lambda: _register(event, newcomer),
             after=register_after,
         ),
     )
@@ -149,7 +159,7 @@ def test_many_people_racing_for_few_seats_never_overbook():
     people = [PersonFactory() for _ in range(8)]
 
     def register(person):
-        return in_transaction(lambda: services.registration_create(event=event, person=person))
+        return in_transaction(lambda: _register(event, person))
 
     run_together(*(register(person) for person in people))
 

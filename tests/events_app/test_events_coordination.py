@@ -210,7 +210,7 @@ def test_reserved_addresses_are_never_an_event_slug(coordinator):
         "commune": EventFactory.build().commune,
         "registration_opens_at": timezone.now(),
     }
-    created = services.event_create(by=coordinator, fields=fields)
+    created = services.event_create(actor=coordinator, fields=fields)
     assert created.slug not in {"nouvelle", "rappels"}
     assert reverse("events:edit", kwargs={"slug": created.slug}) != reverse("events:create")
 

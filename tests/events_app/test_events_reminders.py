@@ -12,7 +12,7 @@ import icalendar
 import pytest
 from django.core.management import call_command
 from event_factories import EventFactory, RegistrationFactory
-from factories import UserFactory
+from factories import CoordinatorFactory, UserFactory
 from member_factories import PersonFactory
 
 from consortium.core.models import OutboxMessage
@@ -155,6 +155,7 @@ def test_a_moved_event_is_reminded_for_its_new_date_only(sending, mailoutbox):
         later = START + timedelta(hours=2)
         session_save(
             event=event,
+            actor=CoordinatorFactory(),
             session=session,
             fields={"starts_at": later, "ends_at": later + timedelta(hours=3)},
         )
@@ -163,6 +164,7 @@ def test_a_moved_event_is_reminded_for_its_new_date_only(sending, mailoutbox):
         moved = START + timedelta(days=3)
         session_save(
             event=event,
+            actor=CoordinatorFactory(),
             session=session,
             fields={"starts_at": moved, "ends_at": moved + timedelta(hours=3)},
         )

@@ -18,13 +18,13 @@ def _started_event():
 def test_a_member_cannot_cancel_once_the_event_has_begun():
     registration = RegistrationFactory(event=_started_event())
     with pytest.raises(DomainError, match="a commencé"):
-        services.registration_cancel(registration=registration)
+        services.registration_cancel(registration=registration, actor=registration.person.user)
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.CONFIRMED
 
 
 def test_the_coordination_can_still_cancel_after_the_start():
     registration = RegistrationFactory(event=_started_event())
-    services.registration_cancel(registration=registration, by=CoordinatorFactory())
+    services.registration_cancel(registration=registration, actor=CoordinatorFactory())
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.CANCELLED

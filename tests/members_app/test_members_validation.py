@@ -287,9 +287,9 @@ def test_recent_list_leaves_out_the_coordinators_own_and_old_decisions(
 ):
     by_coordinator = PersonFactory(status=PersonStatus.PENDING)
     services.affiliation_request(person=by_coordinator, organization=organization)
-    services.person_validate(person=by_coordinator, by=coordinator)
+    services.person_validate(person=by_coordinator, actor=coordinator)
     old = AffiliationFactory(organization=organization, status=AffiliationStatus.PENDING)
-    services.affiliation_accept(affiliation=old, by=referent.user)
+    services.affiliation_accept(affiliation=old, actor=referent.user)
     Affiliation.objects.filter(pk=old.pk).update(decided_at=timezone.now() - timedelta(days=31))
     assert coordinator_client.get(QUEUE).context["recent_acceptances"] == []
 

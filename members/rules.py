@@ -1,0 +1,67 @@
+"""Who may do what in the network: pure predicates on a user (and an object).
+
+Views use them to answer 404 before showing a page; services use them to refuse a change
+(PermissionRefused), so that a rule holds whatever the entry point (view, admin, task).
+"""
+
+from consortium.core.permissions import is_coordinator
+
+from .access import person_of
+from .enums import AffiliationStatus, OrganizationStatus, PersonStatus
+
+
+def active_person(user):
+    """The user's Person when they are a validated member of the network, else None."""
+    person = person_of(user)
+    return person if person is not None and person.status == PersonStatus.ACTIVE else None
+
+
+def is_active_member_of(user, organization) -> bool:
+    """`user` is an active member of `organization`, itself active (an archived or pending
+    one is read-only): the one test of "acts for this organisation"."""
+    person = active_person(user)
+    if organization is None or person is None:
+        return False
+    return person.affiliations.filter(
+        organization=organization,
+        status=AffiliationStatus.ACTIVE,
+        organization__status=OrganizationStatus.ACTIVE,
+    ).exists()
+
+
+def is_referent_of(user, organization) -> bool:
+    """An active referent of `organization` (active or still pending)."""
+    person = person_of(user)
+    if organization is None or person is None:
+        return False
+    return person.affiliations.filter(
+        organization=organization,
+        is_referent=True,
+        status=AffiliationStatus.ACTIVE,
+        organization__status__in=[OrganizationStatus.ACTIVE, OrganizationStatus.PENDING],
+    ).exists()
+
+
+def can_validate_members(user, obj=None) -> bool:
+    """Welcoming or refusing people and organisations is the coordination's."""
+    return is_coordinator(user)
+
+
+def can_edit_organization(user, organization) -> bool:
+    """Its referents and the coordination edit an organisation's page."""
+    return is_coordinator(user) or is_referent_of(user, organization)
+
+
+def can_decide_affiliation(user, affiliation) -> bool:
+    """The organisation's referents and the coordination accept or refuse newcomers."""
+    return is_coordinator(user) or is_referent_of(user, affiliation.organization)
+
+
+def can_leave_affiliation(user, affiliation) -> bool:
+    """Only the person leaves (the coordination archives an organisation instead)."""
+    return user.is_authenticated and affiliation.person.user_id == user.pk
+
+
+def can_manage_needs(user, need=None) -> bool:
+    """Tagging, merging and closing needs is the coordination's work."""
+    return is_coordinator(user)
