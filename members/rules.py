@@ -19,14 +19,12 @@ def active_person(user):
 def is_active_member_of(user, organization) -> bool:
     """`user` is an active member of `organization`, itself active (an archived or pending
     one is read-only): the one test of "acts for this organisation"."""
-    person = active_person(user)
-    if organization is None or person is None:
+    from .models import Organization  # models import access, which rules import
+
+    if organization is None:
         return False
-    return person.affiliations.filter(
-        organization=organization,
-        status=AffiliationStatus.ACTIVE,
-        organization__status=OrganizationStatus.ACTIVE,
-    ).exists()
+    acted_for = Organization.objects.acted_for_by(active_person(user))
+    return acted_for.filter(pk=organization.pk).exists()
 
 
 def is_referent_of(user, organization) -> bool:

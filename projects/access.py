@@ -1,24 +1,15 @@
-"""Who acts in the projects app: the coordination and active partners (not observers,
-who read the network's figures but have no organisation to act for)."""
+"""What the projects app shows whom: the organisations a user acts for, and the gate of
+the partners' pages (the rules of who may do what are in rules.py)."""
 
 from functools import wraps
 
 from django.http import Http404
 
 from consortium.core.permissions import is_coordinator
-from members.access import member_required, person_of
-from members.enums import PersonStatus
+from members.access import member_required
+from members.rules import active_person
 
-
-def active_person(user):
-    """The user's Person when validated, else None."""
-    person = person_of(user)
-    return person if person is not None and person.status == PersonStatus.ACTIVE else None
-
-
-def acts_in_network(user) -> bool:
-    """The coordination, and validated partners (who act for their organisations)."""
-    return is_coordinator(user) or active_person(user) is not None
+from .rules import acts_in_network
 
 
 def organizations_acted_for(user):

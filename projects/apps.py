@@ -11,7 +11,7 @@ class ProjectsConfig(AppConfig):
         from consortium.core.navigation import NavItem, everyone, register, register_area_link
         from members.access import is_member
 
-        from .access import acts_in_network
+        from .rules import acts_in_network
 
         def outside_network(user) -> bool:
             return not is_member(user)

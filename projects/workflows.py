@@ -6,45 +6,10 @@ apply it (`workflow_apply`) and log it in the object's history and in the audit 
 
 from django.utils.translation import gettext_lazy as _
 
-from consortium.core.permissions import is_coordinator
 from consortium.core.workflows import Transition
-from members.access import person_of
-from members.enums import AffiliationStatus, OrganizationStatus, PersonStatus
 
 from .enums import DossierStatus, PracticeStatus
-
-
-def _is_active_member_of(user, organization) -> bool:
-    person = person_of(user)
-    if organization is None or person is None or person.status != PersonStatus.ACTIVE:
-        return False
-    return person.affiliations.filter(
-        organization=organization,
-        status=AffiliationStatus.ACTIVE,
-        organization__status=OrganizationStatus.ACTIVE,  # an archived one is read-only
-    ).exists()
-
-
-def dossier_team(user, dossier) -> bool:
-    """The organisation's active members and the coordination move a dossier on."""
-    return is_coordinator(user) or _is_active_member_of(user, dossier.organization)
-
-
-def practice_authors(user, practice) -> bool:
-    """The coordination; the active members of the sheet's organisation; when it has
-    none, its proposer (while active). Leaving the organisation ends the access."""
-    if is_coordinator(user):
-        return True
-    if practice.organization_id is not None:
-        return _is_active_member_of(user, practice.organization)
-    person = person_of(user)
-    is_author = person is not None and practice.proposed_by_id == person.pk
-    return is_author and person.status == PersonStatus.ACTIVE
-
-
-def coordination(user, obj) -> bool:
-    return is_coordinator(user)
-
+from .rules import coordination, dossier_team, practice_authors
 
 D = DossierStatus
 DOSSIER_TRANSITIONS: dict[str, Transition] = {

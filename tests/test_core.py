@@ -91,9 +91,9 @@ def test_scoped_queryset_denies_by_default(coordinator):
 
 
 def test_role_grant_and_revoke_are_logged(partner, coordinator):
-    role_grant(user=partner, role=Role.OBSERVATION, granted_by=coordinator)
+    role_grant(user=partner, role=Role.OBSERVATION, actor=coordinator)
     assert partner.groups.filter(name=Role.OBSERVATION).exists()
-    role_revoke(user=partner, role=Role.OBSERVATION, revoked_by=coordinator)
+    role_revoke(user=partner, role=Role.OBSERVATION, actor=coordinator)
     assert not partner.groups.filter(name=Role.OBSERVATION).exists()
 
     entries = AuditLogEntry.objects.filter(target_id=str(partner.pk)).order_by("id")
@@ -104,7 +104,7 @@ def test_role_grant_and_revoke_are_logged(partner, coordinator):
 
 
 def test_granting_coordination_makes_staff(partner):
-    role_grant(user=partner, role=Role.COORDINATION, granted_by=None)
+    role_grant(user=partner, role=Role.COORDINATION, actor=None)
     partner.refresh_from_db()
     assert partner.is_staff
     assert is_coordinator(partner)
@@ -113,7 +113,7 @@ def test_granting_coordination_makes_staff(partner):
 def test_role_grant_takes_effect_on_the_same_user_object(partner):
     # role_names() caches the groups on the user object; a grant must not leave it stale.
     assert not is_observer(partner)
-    role_grant(user=partner, role=Role.OBSERVATION, granted_by=None)
+    role_grant(user=partner, role=Role.OBSERVATION, actor=None)
     assert is_observer(partner)
 
 

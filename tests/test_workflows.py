@@ -140,3 +140,59 @@ def test_only_the_coordination_closes_a_need():
         members.need_close(need=need, actor=UserFactory(), answer="Réponse.")
     need.refresh_from_db()
     assert need.status == NeedStatus.OPEN
+
+
+# --- Projects ------------------------------------------------------------------------------
+
+
+def _led_by(organization):
+    from project_factories import ProjectFactory, ProjectPartnerFactory
+
+    from projects.enums import PartnerRole
+
+    project = ProjectFactory()
+    ProjectPartnerFactory(project=project, organization=organization, role=PartnerRole.LEAD)
+    return project
+
+
+def test_a_partner_that_does_not_lead_cannot_add_partners_even_outside_the_views(organization):
+    from project_factories import ProjectPartnerFactory
+
+    from projects.enums import PartnerRole
+    from projects.services import projects
+
+    project = _led_by(OrganizationFactory())
+    ProjectPartnerFactory(project=project, organization=organization, role=PartnerRole.PARTNER)
+    member = member_of(organization)
+    with pytest.raises(DomainError):
+        projects.project_partner_add(
+            project=project,
+            actor=member.user,
+            organization=OrganizationFactory(),
+            role=PartnerRole.PARTNER,
+        )
+    assert project.partnerships.count() == 2
+
+
+def test_partner_changes_are_audited(organization):
+    from project_factories import ProjectPartnerFactory
+
+    from projects.enums import PartnerRole
+    from projects.services import projects
+
+    project = _led_by(organization)
+    lead = member_of(organization).user
+    host = OrganizationFactory()
+    projects.project_partner_add(
+        project=project, actor=lead, organization=host, role=PartnerRole.HOST
+    )
+    other = ProjectPartnerFactory(project=project)
+    # A partner's own member takes their organisation out; the lead removes any.
+    leaving = member_of(other.organization).user
+    projects.project_partner_remove(partnership=other, actor=leaving)
+    entries = AuditLogEntry.objects.filter(target_id=str(project.pk), action__contains="partner")
+    assert sorted(entries.values_list("action", "actor")) == [
+        ("projects.partner_removed", leaving.pk),
+        ("projects.partner_set", lead.pk),
+    ]
+    assert not project.partnerships.filter(pk=other.pk).exists()

@@ -28,7 +28,7 @@ def demo_user(*, email: str, first_name: str, last_name: str, role: Role | None)
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
     if role and not user.groups.filter(name=role.value).exists():
-        role_grant(user=user, role=role, granted_by=None)
+        role_grant(user=user, role=role, actor=None)
     return user
 
 

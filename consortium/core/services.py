@@ -66,7 +66,7 @@ def role_permissions_sync() -> None:
 
 
 @transaction.atomic
-def role_grant(*, user: User, role: Role, granted_by: User | None) -> None:
+def role_grant(*, user: User, role: Role, actor: User | None) -> None:
     """Put `user` in the group of `role` and log who did it.
 
     Coordinators are staff, so that they reach the admin with their group's permissions.
@@ -78,17 +78,17 @@ def role_grant(*, user: User, role: Role, granted_by: User | None) -> None:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
     audit_log_record(
-        actor=granted_by, action=AuditAction.ROLE_GRANTED, target=user, data={"role": role.value}
+        actor=actor, action=AuditAction.ROLE_GRANTED, target=user, data={"role": role.value}
     )
 
 
 @transaction.atomic
-def role_revoke(*, user: User, role: Role, revoked_by: User | None) -> None:
+def role_revoke(*, user: User, role: Role, actor: User | None) -> None:
     """Take `user` out of the group of `role` and log who did it."""
     user.groups.remove(*Group.objects.filter(name=role.value))
     vars(user).pop("_role_names", None)
     audit_log_record(
-        actor=revoked_by, action=AuditAction.ROLE_REVOKED, target=user, data={"role": role.value}
+        actor=actor, action=AuditAction.ROLE_REVOKED, target=user, data={"role": role.value}
     )
 
 

@@ -30,15 +30,10 @@ from ..enums import EventKind, EventStatus, RegistrationStatus
 from ..filters import PAST, AgendaFilter
 from ..forms.agenda import FeedActionForm
 from ..models import CalendarFeed, Event, Registration
+from ..rules import participant
 
 # How far back the personal feed goes: enough for a calendar, not a whole history.
 FEED_HISTORY = timedelta(days=365)
-
-
-def _participant(user):
-    """The person who may register: an active member with a profile, else None."""
-    person = person_of(user)
-    return person if person is not None and person.status == PersonStatus.ACTIVE else None
 
 
 def _my_registrations(person):
@@ -87,7 +82,7 @@ def agenda(request):
     past = request.GET.get("periode") == PAST
     agenda_filter = AgendaFilter(request.GET, queryset=_agenda_events(user, past=past), past=past)
     page_obj = paginate(request, agenda_filter.qs)
-    person = _participant(user)
+    person = participant(user)
     _annotate_page(page_obj, person)
     context = {
         "filter": agenda_filter,
@@ -120,7 +115,7 @@ def _registration_box(user, person, event, registration, now) -> str:
     if registration is not None:
         return registration.status
     if person is None:
-        return _why_not_a_participant(user)
+        return _why_not_aparticipant(user)
     if event.registration_is_open(now):
         return "open"
     if now < event.registration_opens_at:
@@ -128,7 +123,7 @@ def _registration_box(user, person, event, registration, now) -> str:
     return "closed"
 
 
-def _why_not_a_participant(user) -> str:
+def _why_not_aparticipant(user) -> str:
     if is_coordinator(user):
         return "coordination"
     if can_observe(user):
@@ -143,7 +138,7 @@ def _why_not_a_participant(user) -> str:
 def event_detail(request, slug):
     user = request.user
     event = _visible_event(user, slug)
-    person = _participant(user)
+    person = participant(user)
     registration = _my_registrations(person).filter(event=event).first()
     now = timezone.now()
     confirmed = registration is not None and registration.status == RegistrationStatus.CONFIRMED
@@ -170,7 +165,7 @@ def event_detail(request, slug):
 @require_POST
 def register(request, slug):
     event = get_visible_object_or_404(Event.objects.all(), request.user, slug=slug)
-    person = _participant(request.user)
+    person = participant(request.user)
     if person is None:
         raise Http404
     try:
@@ -204,7 +199,7 @@ def register(request, slug):
 def unregister(request, slug):
     event = get_visible_object_or_404(Event.objects.all(), request.user, slug=slug)
     registration = get_object_or_404(
-        Registration.objects.of_person(_participant(request.user)).active(), event=event
+        Registration.objects.of_person(participant(request.user)).active(), event=event
     )
     try:
         services.registration_cancel(registration=registration, actor=request.user)
@@ -225,7 +220,7 @@ def unregister(request, slug):
 def my_certificate(request, slug):
     """The trainee's own attestation de présence: a confirmed registration, present once."""
     registration = get_object_or_404(
-        Registration.objects.of_person(_participant(request.user))
+        Registration.objects.of_person(participant(request.user))
         .confirmed()
         .with_presence()
         .filter(attended=True, event__kind=EventKind.TRAINING)
@@ -247,7 +242,7 @@ def _feed_urls(request, feed: CalendarFeed) -> dict:
 
 @member_required
 def my_registrations(request):
-    person = _participant(request.user)
+    person = participant(request.user)
     if person is None:
         return render(request, "events/agenda/my_registrations_none.html")
     if request.method == "POST":
@@ -305,7 +300,7 @@ def agenda_ics(request):
 @login_not_required
 def event_ics(request, slug):
     event = _visible_event(request.user, slug)
-    registration = _my_registrations(_participant(request.user)).filter(event=event).first()
+    registration = _my_registrations(participant(request.user)).filter(event=event).first()
     private = registration is not None and registration.status == RegistrationStatus.CONFIRMED
     calendar = calendar_for_event(event, with_private_link=private)
     return _ics_response(calendar, event.slug, private=private)

@@ -9,8 +9,8 @@ from consortium.core.models import ScopedQuerySet
 from consortium.core.permissions import is_coordinator
 from consortium.core.query import subquery_count
 from members.enums import AffiliationStatus
+from members.rules import active_person
 
-from ..access import active_person
 from ..enums import DossierStatus
 from .text import TextSearchMixin
 

@@ -4,8 +4,8 @@ from django.db.models import Count, Prefetch, Q
 from consortium.core.models import ScopedQuerySet
 from consortium.core.permissions import is_coordinator
 from members.enums import AffiliationStatus
+from members.rules import active_person
 
-from ..access import active_person
 from ..enums import PracticeStatus
 from .text import TextSearchMixin
 

@@ -48,13 +48,6 @@ class ProjectQuerySet(TextSearchMixin, ScopedQuerySet):
             ).values("pk")
         )
 
-    def partners_managed_by(self, user):
-        """Whose partners `user` may change: the lead organisations' members (and the
-        coordination). Other partners edit the description and may only leave."""
-        if is_coordinator(user):
-            return self.all()
-        return self.partnered_by(person_of(user), role=PartnerRole.LEAD)
-
     def editable_by(self, user):
         """The coordination edits every project; a partner's active members edit theirs."""
         if is_coordinator(user):

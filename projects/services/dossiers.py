@@ -33,7 +33,8 @@ from ..enums import (
     ProjectsAuditAction,
 )
 from ..models import Dossier, DossierDeadline, DossierDocument, DossierTransition
-from ..workflows import DOSSIER_TRANSITIONS, dossier_team
+from ..rules import dossier_team
+from ..workflows import DOSSIER_TRANSITIONS
 
 # Days before a submission or report date when the owners are reminded.
 REMINDER_DAYS = 7
@@ -178,6 +179,7 @@ def dossier_update(
     dossier.save()
     if owners is not None:
         dossier.owners.set(_check_owners(dossier.organization, owners))
+    audit_log_record(actor=actor, action=ProjectsAuditAction.DOSSIER_UPDATED, target=dossier)
     return dossier
 
 
@@ -227,7 +229,26 @@ def dossier_document_add(*, dossier: Dossier, actor: User, label: str, file=None
         document.file = file
     document.full_clean()
     document.save()
+    _audit_document(actor, document, "added")
     return document
+
+
+def _audit_document(actor: User, document: DossierDocument, change: str) -> None:
+    audit_log_record(
+        actor=actor,
+        action=ProjectsAuditAction.DOSSIER_DOCUMENT_CHANGED,
+        target=document.dossier,
+        data={"document": document.pk, "change": change},
+    )
+
+
+def _audit_deadline(actor: User, deadline: DossierDeadline, change: str) -> None:
+    audit_log_record(
+        actor=actor,
+        action=ProjectsAuditAction.DOSSIER_DEADLINE_CHANGED,
+        target=deadline.dossier,
+        data={"deadline": deadline.pk, "kind": deadline.kind, "change": change},
+    )
 
 
 @transaction.atomic
@@ -236,6 +257,7 @@ def dossier_document_toggle(*, document: DossierDocument, actor: User) -> Dossie
     _ensure_writable(document.dossier, actor)
     document.is_done = not document.is_done
     document.save(update_fields=["is_done"])
+    _audit_document(actor, document, "done" if document.is_done else "undone")
     return document
 
 
@@ -251,6 +273,7 @@ def dossier_document_attach(*, document: DossierDocument, actor: User, file) -> 
     if previous and previous != document.file.name:
         storage = document.file.storage
         transaction.on_commit(lambda: storage.delete(previous))
+    _audit_document(actor, document, "attached")
     return document
 
 
@@ -261,6 +284,7 @@ def dossier_document_delete(*, document: DossierDocument, actor: User) -> None:
     if document.file:
         storage, name = document.file.storage, document.file.name
         transaction.on_commit(lambda: storage.delete(name))
+    _audit_document(actor, document, "deleted")
     document.delete()
 
 
@@ -276,6 +300,7 @@ def dossier_deadline_add(
     deadline = DossierDeadline(dossier=dossier, kind=kind, due_on=due_on, label=label)
     deadline.full_clean()
     deadline.save()
+    _audit_deadline(actor, deadline, "added")
     return deadline
 
 
@@ -283,6 +308,7 @@ def dossier_deadline_add(
 def dossier_deadline_delete(*, deadline: DossierDeadline, actor: User) -> None:
     """Remove a key date."""
     _ensure_writable(deadline.dossier, actor)
+    _audit_deadline(actor, deadline, "deleted")
     deadline.delete()
 
 

@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consortium.core.exceptions import DomainError
+from consortium.core.exceptions import DomainError, PermissionRefused
 from consortium.core.models import User
 from consortium.core.outbox import outbox_enqueue
 from consortium.core.services import audit_log_record
@@ -25,6 +25,7 @@ from ..models import (
     OpportunityFollow,
     OpportunitySector,
 )
+from ..rules import coordination
 
 # Fixed addresses under /financements/ that no opportunity slug may take.
 OPPORTUNITY_RESERVED_SLUGS = ("publiques", "nouvelle")
@@ -36,6 +37,11 @@ DEADLINE_ALERTS = ((14, 4), (3, 0))
 
 
 # --- The coordination's opportunities --------------------------------------------------
+
+
+def _require_coordination(actor: User) -> None:
+    if not coordination(actor):
+        raise PermissionRefused(_("Seule la coordination gère les opportunités."))
 
 
 def _save_relations(opportunity: Opportunity, *, m2m: dict, sectors) -> None:
@@ -60,7 +66,7 @@ def _add_attachment(opportunity: Opportunity, title: str, file: UploadedFile | N
 @transaction.atomic
 def opportunity_create(
     *,
-    by: User,
+    actor: User,
     fields: dict,
     m2m: dict,
     sectors=(),
@@ -68,12 +74,16 @@ def opportunity_create(
     attachment_file: UploadedFile | None = None,
 ) -> Opportunity:
     """The coordinator records an opportunity, as a draft (publishing is a separate step)."""
+    _require_coordination(actor)
     slug = unique_slug(model=Opportunity, text=fields["title"], reserved=OPPORTUNITY_RESERVED_SLUGS)
     opportunity = Opportunity.objects.create(
-        **fields, slug=slug, created_by=by, status=PublicationStatus.DRAFT
+        **fields, slug=slug, created_by=actor, status=PublicationStatus.DRAFT
     )
     _save_relations(opportunity, m2m=m2m, sectors=sectors)
     _add_attachment(opportunity, attachment_title, attachment_file)
+    audit_log_record(
+        actor=actor, action=ProjectsAuditAction.OPPORTUNITY_CREATED, target=opportunity
+    )
     return opportunity
 
 
@@ -81,6 +91,7 @@ def opportunity_create(
 def opportunity_update(
     *,
     opportunity: Opportunity,
+    actor: User,
     fields: dict,
     m2m: dict,
     sectors=(),
@@ -89,6 +100,7 @@ def opportunity_update(
     remove_attachments=(),
 ) -> Opportunity:
     """Change an opportunity; its address (slug) stays, links already sent keep working."""
+    _require_coordination(actor)
     for name, value in fields.items():
         setattr(opportunity, name, value)
     opportunity.save()
@@ -100,32 +112,40 @@ def opportunity_update(
     # Files go once the change is committed: a rollback must not leave rows without file.
     transaction.on_commit(lambda: [storage.delete(name) for name in names])
     _add_attachment(opportunity, attachment_title, attachment_file)
+    audit_log_record(
+        actor=actor, action=ProjectsAuditAction.OPPORTUNITY_UPDATED, target=opportunity
+    )
     return opportunity
 
 
 @transaction.atomic
-def opportunity_publish(*, opportunity: Opportunity, by: User) -> Opportunity:
+def opportunity_publish(*, opportunity: Opportunity, actor: User) -> Opportunity:
     """Publish for members (and the public if marked so). The first publication date
     stays: the digest relies on it, and an item must not come back in a later digest."""
+    _require_coordination(actor)
     locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     if locked.status == PublicationStatus.PUBLISHED:
         raise DomainError(_("Cette opportunité est déjà publiée."))
     opportunity.status = PublicationStatus.PUBLISHED
     opportunity.published_at = locked.published_at or timezone.now()
     opportunity.save(update_fields=["status", "published_at", "updated_at"])
-    audit_log_record(actor=by, action=ProjectsAuditAction.OPPORTUNITY_PUBLISHED, target=opportunity)
+    audit_log_record(
+        actor=actor, action=ProjectsAuditAction.OPPORTUNITY_PUBLISHED, target=opportunity
+    )
     return opportunity
 
 
 @transaction.atomic
-def opportunity_unpublish(*, opportunity: Opportunity, by: User) -> Opportunity:
+def opportunity_unpublish(*, opportunity: Opportunity, actor: User) -> Opportunity:
     """Take an opportunity back to draft (published by mistake, or withdrawn by its funder)."""
+    _require_coordination(actor)
+    opportunity.status = Opportunity.objects.select_for_update().get(pk=opportunity.pk).status
     if opportunity.status != PublicationStatus.PUBLISHED:
         raise DomainError(_("Cette opportunité n'est pas publiée."))
     opportunity.status = PublicationStatus.DRAFT
     opportunity.save(update_fields=["status", "updated_at"])
     audit_log_record(
-        actor=by,
+        actor=actor,
         action=ProjectsAuditAction.OPPORTUNITY_UNPUBLISHED,
         target=opportunity,
     )
@@ -140,16 +160,28 @@ def opportunity_follow(*, opportunity: Opportunity, person: Person) -> Opportuni
     """`person` follows a published opportunity: deadline alerts at J-14 and J-3."""
     if opportunity.status != PublicationStatus.PUBLISHED:
         raise DomainError(_("Cette opportunité n'est pas publiée."))
-    follow, _created = OpportunityFollow.objects.get_or_create(
+    follow, created = OpportunityFollow.objects.get_or_create(
         opportunity=opportunity, person=person
     )
+    if created:
+        audit_log_record(
+            actor=person.user, action=ProjectsAuditAction.OPPORTUNITY_FOLLOWED, target=opportunity
+        )
     return follow
 
 
 @transaction.atomic
 def opportunity_unfollow(*, opportunity: Opportunity, person: Person) -> None:
     """Stop following (no more deadline alerts, unless one of their dossiers is on it)."""
-    OpportunityFollow.objects.filter(opportunity=opportunity, person=person).delete()
+    deleted, _details = OpportunityFollow.objects.filter(
+        opportunity=opportunity, person=person
+    ).delete()
+    if deleted:
+        audit_log_record(
+            actor=person.user,
+            action=ProjectsAuditAction.OPPORTUNITY_UNFOLLOWED,
+            target=opportunity,
+        )
 
 
 # --- Deadline alerts ---------------------------------------------------------------------

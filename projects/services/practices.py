@@ -17,18 +17,18 @@ from consortium.core.exceptions import DomainError
 from consortium.core.models import User
 from consortium.core.outbox import outbox_enqueue
 from consortium.core.permissions import is_coordinator
+from consortium.core.services import audit_log_record
 from consortium.core.slugs import unique_slug
 from consortium.core.workflows import Transition, workflow_apply
 from members.models import Person
 
 from ..enums import PracticeStatus, ProjectsAuditAction
 from ..models import Practice, PracticeComment, PracticeImage
-from ..workflows import PRACTICE_TRANSITIONS, practice_authors
+from ..rules import can_edit_practice, practice_authors
+from ..workflows import PRACTICE_TRANSITIONS
 
 # Fixed addresses under /bonnes-pratiques/ (see urls/practices.py), which no slug may take.
 PRACTICE_RESERVED_SLUGS = ("proposer", "relecture", "mes-propositions")
-# While the coordination reviews a sheet (or once it is public) its authors no longer edit it.
-AUTHOR_EDITABLE = frozenset({PracticeStatus.DRAFT, PracticeStatus.CHANGES_REQUESTED})
 M2M_FIELDS = ("communes", "epcis", "age_groups", "disciplines", "themes")
 
 __all__ = [
@@ -36,17 +36,9 @@ __all__ = [
     "DomainError",
     "practice_comment_add",
     "practice_create",
-    "practice_editable_by",
     "practice_transition",
     "practice_update",
 ]
-
-
-def practice_editable_by(user, practice: Practice) -> bool:
-    """The coordination edits anytime; authors while the sheet is a draft or sent back."""
-    if is_coordinator(user):
-        return True
-    return practice.status in AUTHOR_EDITABLE and practice_authors(user, practice)
 
 
 @transaction.atomic
@@ -64,6 +56,7 @@ def practice_create(
     practice.save()
     _relations_set(practice, m2m)
     _images_save(practice, images)
+    audit_log_record(actor=actor, action=ProjectsAuditAction.PRACTICE_CREATED, target=practice)
     return practice
 
 
@@ -72,7 +65,7 @@ def practice_update(
     *, practice: Practice, actor: User, fields: dict, m2m: dict, images: Iterable[dict]
 ) -> Practice:
     """Edit a sheet: its authors while it is theirs to edit, the coordination anytime."""
-    if not practice_editable_by(actor, practice):
+    if not can_edit_practice(actor, practice):
         raise DomainError(
             _("Cette fiche n'est plus modifiable : elle est en relecture ou publiée.")
         )
@@ -82,6 +75,7 @@ def practice_update(
     practice.save()
     _relations_set(practice, m2m)
     _images_save(practice, images)
+    audit_log_record(actor=actor, action=ProjectsAuditAction.PRACTICE_UPDATED, target=practice)
     return practice
 
 
@@ -192,17 +186,23 @@ def _notify_proposer(practice: Practice, template: str, *, key, context: dict) -
 
 
 @transaction.atomic
-def practice_comment_add(*, practice: Practice, author: User, body: str) -> PracticeComment:
+def practice_comment_add(*, practice: Practice, actor: User, body: str) -> PracticeComment:
     """A review remark by the sheet's authors or the coordination, e-mailed to the other side."""
-    if not practice_authors(author, practice):
+    if not practice_authors(actor, practice):
         raise DomainError(_("Seuls les auteurs de la fiche et la coordination la commentent."))
     body = body.strip()
     if not body:
         raise DomainError(_("Le commentaire est vide."))
-    comment = PracticeComment.objects.create(practice=practice, author=author, body=body)
+    comment = PracticeComment.objects.create(practice=practice, author=actor, body=body)
+    audit_log_record(
+        actor=actor,
+        action=ProjectsAuditAction.PRACTICE_COMMENTED,
+        target=practice,
+        data={"comment": comment.pk},
+    )
     context = {"practice": practice, "comment": body}
     key = f"comment-{comment.pk}"
-    if is_coordinator(author):
+    if is_coordinator(actor):
         _notify_proposer(practice, "member_practice_commented", key=key, context=context)
     else:
         _notify_coordination(practice, "coordinator_practice_commented", key=key, context=context)

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from consortium.core.exceptions import DomainError
+from consortium.core.exceptions import DomainError, PermissionRefused
 from consortium.core.models import User
 from consortium.core.services import audit_log_record
 from consortium.core.slugs import unique_slug
@@ -12,6 +12,7 @@ from members.models import Organization
 
 from ..enums import PartnerRole, ProjectsAuditAction
 from ..models import Project, ProjectPartner
+from ..rules import can_edit_project, can_manage_partners, can_remove_partner
 
 # Fixed addresses under /projets/ that no project slug may take.
 PROJECT_RESERVED_SLUGS = ("nouveau",)
@@ -58,11 +59,17 @@ def project_create(
 
 
 @transaction.atomic
-def project_update(*, project: Project, fields: dict, m2m: dict | None = None) -> Project:
+def project_update(
+    *, project: Project, actor: User, fields: dict, m2m: dict | None = None
+) -> Project:
     """Change a project's description; its slug (its address) stays the same."""
+    if not can_edit_project(actor, project):
+        raise PermissionRefused(_("Vous ne pouvez pas modifier ce projet."))
     for name, value in fields.items():
         setattr(project, name, value)
-    return _save(project, m2m or {})
+    _save(project, m2m or {})
+    audit_log_record(actor=actor, action=ProjectsAuditAction.PROJECT_UPDATED, target=project)
+    return project
 
 
 def _lead_count(project: Project) -> int:
@@ -73,28 +80,43 @@ def _lead_count(project: Project) -> int:
 
 @transaction.atomic
 def project_partner_add(
-    *, project: Project, organization: Organization, role: str
+    *, project: Project, actor: User, organization: Organization, role: str
 ) -> ProjectPartner:
     """Add `organization` to the project's partners, or change its role if it is one already.
 
-    Raises DomainError when the change would leave the project without a lead.
+    Raises PermissionRefused when `actor` does not manage the partners (a lead's members,
+    the coordination), DomainError when the change would leave the project without a lead.
     """
+    if not can_manage_partners(actor, project):
+        raise PermissionRefused(_("Seule une structure porteuse gère les partenaires du projet."))
     current = project.partnerships.select_for_update().filter(organization=organization).first()
     if current is None:
-        return ProjectPartner.objects.create(project=project, organization=organization, role=role)
-    if current.role == PartnerRole.LEAD and role != PartnerRole.LEAD and _lead_count(project) < 2:
+        current = ProjectPartner.objects.create(
+            project=project, organization=organization, role=role
+        )
+    elif current.role == PartnerRole.LEAD and role != PartnerRole.LEAD and _lead_count(project) < 2:
         raise DomainError(_("Le projet doit garder au moins une structure porteuse."))
-    current.role = role
-    current.save(update_fields=["role"])
+    else:
+        current.role = role
+        current.save(update_fields=["role"])
+    audit_log_record(
+        actor=actor,
+        action=ProjectsAuditAction.PARTNER_SET,
+        target=project,
+        data={"organization": organization.pk, "role": role},
+    )
     return current
 
 
 @transaction.atomic
-def project_partner_remove(*, partnership: ProjectPartner) -> None:
+def project_partner_remove(*, partnership: ProjectPartner, actor: User) -> None:
     """Remove a partner organisation; the last lead ("porteur") cannot be removed.
 
-    Raises DomainError when `partnership` is the project's last lead.
+    Raises PermissionRefused when `actor` neither manages the partners nor acts for this
+    partner, DomainError when `partnership` is the project's last lead.
     """
+    if not can_remove_partner(actor, partnership):
+        raise PermissionRefused(_("Vous ne pouvez pas retirer ce partenaire."))
     if partnership.role == PartnerRole.LEAD and _lead_count(partnership.project) < 2:
         raise DomainError(
             _(
@@ -102,4 +124,11 @@ def project_partner_remove(*, partnership: ProjectPartner) -> None:
                 "d'abord un autre porteur."
             )
         )
+    data = {"organization": partnership.organization_id, "role": partnership.role}
     partnership.delete()
+    audit_log_record(
+        actor=actor,
+        action=ProjectsAuditAction.PARTNER_REMOVED,
+        target=partnership.project,
+        data=data,
+    )

@@ -25,8 +25,8 @@ from consortium.core.pagination import paginate
 from consortium.core.permissions import coordinator_required, is_coordinator
 from members.access import is_member, member_required
 from members.models import Organization
+from members.rules import active_person
 
-from ..access import active_person
 from ..enums import PublicationStatus
 from ..filters.opportunities import OpportunityFilter, PublicOpportunityFilter
 from ..forms.opportunities import OpportunityForm
@@ -219,7 +219,7 @@ def opportunity_create(request):
     form = OpportunityForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         opportunity = services.opportunity_create(
-            by=request.user,
+            actor=request.user,
             fields=form.service_fields(),
             m2m=form.service_relations(),
             sectors=form.cleaned_data["eligible_sectors"],
@@ -244,6 +244,7 @@ def opportunity_edit(request, slug):
     if request.method == "POST" and form.is_valid():
         services.opportunity_update(
             opportunity=instance,
+            actor=request.user,
             fields=form.service_fields(),
             m2m=form.service_relations(),
             sectors=form.cleaned_data["eligible_sectors"],
@@ -262,7 +263,7 @@ def opportunity_edit(request, slug):
 def opportunity_publish(request, slug):
     opportunity = get_object_or_404(Opportunity, slug=slug)
     try:
-        services.opportunity_publish(opportunity=opportunity, by=request.user)
+        services.opportunity_publish(opportunity=opportunity, actor=request.user)
     except DomainError as error:
         messages.error(request, str(error))
     else:
@@ -275,7 +276,7 @@ def opportunity_publish(request, slug):
 def opportunity_unpublish(request, slug):
     opportunity = get_object_or_404(Opportunity, slug=slug)
     try:
-        services.opportunity_unpublish(opportunity=opportunity, by=request.user)
+        services.opportunity_unpublish(opportunity=opportunity, actor=request.user)
     except DomainError as error:
         messages.error(request, str(error))
     else:

@@ -28,7 +28,7 @@ from consortium.core.permissions import (
 from consortium.core.workflows import available_transitions
 from members.access import member_required, person_of
 
-from ..access import acts_in_network, organizations_acted_for, partner_required
+from ..access import organizations_acted_for, partner_required
 from ..enums import PracticeStatus
 from ..filters.practices import MyPracticeFilter, PracticeFilter, PracticeReviewFilter
 from ..forms.practices import (
@@ -39,8 +39,9 @@ from ..forms.practices import (
     image_rows,
 )
 from ..models import Practice, Project
+from ..rules import acts_in_network, can_edit_practice, practice_authors
 from ..services import practices as services
-from ..workflows import PRACTICE_TRANSITIONS, practice_authors
+from ..workflows import PRACTICE_TRANSITIONS
 
 CATALOGUE_PER_PAGE = 12
 
@@ -83,7 +84,7 @@ def _review_context(request, practice: Practice) -> dict:
             "history": _labelled(practice.transitions.select_related("actor")),
             "comments": practice.comments.select_related("author"),
             "comment_form": PracticeCommentForm(),
-            "can_edit": services.practice_editable_by(user, practice),
+            "can_edit": can_edit_practice(user, practice),
         }
     }
 
@@ -234,7 +235,7 @@ def practice_create(request):
 @partner_required
 def practice_edit(request, slug):
     practice = get_visible_object_or_404(Practice.objects.all(), request.user, slug=slug)
-    if not services.practice_editable_by(request.user, practice):
+    if not can_edit_practice(request.user, practice):
         raise Http404
     form, images = _forms(request, practice)
     if request.method == "POST" and form.is_valid() and images.is_valid():
@@ -291,7 +292,7 @@ def practice_comment(request, slug):
         return redirect(practice)
     try:
         services.practice_comment_add(
-            practice=practice, author=request.user, body=form.cleaned_data["body"]
+            practice=practice, actor=request.user, body=form.cleaned_data["body"]
         )
     except services.DomainError as error:
         raise Http404 from error  # not one of the sheet's authors: nothing to tell

@@ -17,12 +17,12 @@ from consortium.core.forms import show_service_errors
 from consortium.core.pagination import paginate
 from consortium.core.permissions import get_visible_object_or_404
 from members.access import member_required
-from members.models import Organization
 
-from ..access import active_person, organizations_acted_for
+from ..access import organizations_acted_for
 from ..filters.projects import ProjectFilter
 from ..forms.projects import PartnerForm, ProjectForm
 from ..models import Practice, Project
+from ..rules import can_manage_partners, can_remove_partner
 from ..services import projects as services
 
 # --- Reads and rights ------------------------------------------------------------------
@@ -96,7 +96,7 @@ def project_edit(request, slug):
     if request.method == "POST" and form.is_valid():
         fields, m2m = form.service_arguments()
         try:
-            services.project_update(project=project, fields=fields, m2m=m2m)
+            services.project_update(project=project, actor=request.user, fields=fields, m2m=m2m)
         except ValidationError as error:
             show_service_errors(form, error)
         else:
@@ -108,20 +108,11 @@ def project_edit(request, slug):
 # --- Partners --------------------------------------------------------------------------
 
 
-def _manages_partners(user, project: Project) -> bool:
-    return Project.objects.partners_managed_by(user).filter(pk=project.pk).exists()
-
-
-def _own_organization_ids(user) -> set[int]:
-    organizations = Organization.objects.acted_for_by(active_person(user))
-    return set(organizations.values_list("pk", flat=True))
-
-
 @member_required
 def project_partners(request, slug):
     """The partner organisations of a project, and the form that adds one (for the lead)."""
     project = _editable_project(request, slug)
-    manages = _manages_partners(request.user, project)
+    manages = can_manage_partners(request.user, project)
     if request.method == "POST" and not manages:
         raise Http404
     form = PartnerForm(request.POST or None) if manages else None
@@ -129,7 +120,10 @@ def project_partners(request, slug):
         organization = form.cleaned_data["organization"]
         try:
             services.project_partner_add(
-                project=project, organization=organization, role=form.cleaned_data["role"]
+                project=project,
+                actor=request.user,
+                organization=organization,
+                role=form.cleaned_data["role"],
             )
         except DomainError as error:
             form.add_error("role", str(error))
@@ -140,10 +134,9 @@ def project_partners(request, slug):
             )
             return redirect("projects:project_partners", slug=project.slug)
     partners = project.partnerships.select_related("organization").order_by("organization__name")
-    mine = _own_organization_ids(request.user)
     # The lead's members remove any partner; another partner's members, their own.
     for partner in partners:
-        partner.removable = manages or partner.organization_id in mine
+        partner.removable = manages or can_remove_partner(request.user, partner)
     context = {"project": project, "form": form, "partners": partners, "manages": manages}
     return render(request, "projects/projects/partners.html", context)
 
@@ -153,11 +146,10 @@ def project_partners(request, slug):
 def project_partner_remove(request, slug, pk):
     project = _editable_project(request, slug)
     partnership = get_object_or_404(project.partnerships.select_related("organization"), pk=pk)
-    own = partnership.organization_id in _own_organization_ids(request.user)
-    if not (own or _manages_partners(request.user, project)):
+    if not can_remove_partner(request.user, partnership):
         raise Http404
     try:
-        services.project_partner_remove(partnership=partnership)
+        services.project_partner_remove(partnership=partnership, actor=request.user)
     except DomainError as error:
         messages.error(request, str(error))
     else:

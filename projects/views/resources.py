@@ -73,9 +73,11 @@ def _form_page(request, resource=None):
                     publish="publier" in request.POST,
                 )
             else:
-                services.resource_update(resource=resource, fields=fields, m2m=m2m)
+                services.resource_update(
+                    resource=resource, actor=request.user, fields=fields, m2m=m2m
+                )
                 if "publier" in request.POST:
-                    services.resource_publish(resource=resource)
+                    services.resource_publish(resource=resource, actor=request.user)
         except ValidationError as error:
             show_service_errors(form, error)
         else:
@@ -108,7 +110,9 @@ def resource_edit(request, slug):
 @coordinator_required
 @require_POST
 def resource_publish(request, slug):
-    resource = services.resource_publish(resource=_visible_resource(request, slug))
+    resource = services.resource_publish(
+        resource=_visible_resource(request, slug), actor=request.user
+    )
     messages.success(request, _("La ressource est publiée."))
     return redirect(resource)
 
@@ -116,6 +120,8 @@ def resource_publish(request, slug):
 @coordinator_required
 @require_POST
 def resource_unpublish(request, slug):
-    resource = services.resource_unpublish(resource=_visible_resource(request, slug))
+    resource = services.resource_unpublish(
+        resource=_visible_resource(request, slug), actor=request.user
+    )
     messages.success(request, _("La ressource est repassée en brouillon."))
     return redirect(resource)

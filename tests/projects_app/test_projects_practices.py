@@ -17,8 +17,8 @@ from members.enums import AffiliationStatus
 from members.models import AgeGroup, Discipline
 from projects.enums import PracticeStatus, ProjectsAuditAction
 from projects.models import Practice, PracticeComment, PracticeImage
+from projects.rules import practice_authors
 from projects.services import practices as services
-from projects.workflows import practice_authors
 
 pytestmark = pytest.mark.django_db
 
@@ -210,18 +210,18 @@ def test_the_proposer_hears_why_their_sheet_was_withdrawn_once_per_withdrawal(
 
 def test_comments_reach_the_other_side(draft, member, coordination, sending, mailoutbox):
     with sending():
-        services.practice_comment_add(practice=draft, author=member.user, body="Une question.")
+        services.practice_comment_add(practice=draft, actor=member.user, body="Une question.")
     assert [m.to[0] for m in mailoutbox] == [coordination.email]
     mailoutbox.clear()
     with sending():
-        services.practice_comment_add(practice=draft, author=coordination, body="Une réponse.")
+        services.practice_comment_add(practice=draft, actor=coordination, body="Une réponse.")
     assert [m.to[0] for m in mailoutbox] == [member.user.email]
     assert "Une réponse." in mailoutbox[0].body
 
 
 def test_a_stranger_cannot_comment(draft, other_member):
     with pytest.raises(services.DomainError):
-        services.practice_comment_add(practice=draft, author=other_member.user, body="Coucou")
+        services.practice_comment_add(practice=draft, actor=other_member.user, body="Coucou")
     assert not PracticeComment.objects.exists()
 
 
@@ -339,9 +339,9 @@ def test_service_refusals_go_through_gettext(draft, member, other_member):
                 practice=draft, actor=member.user, fields={}, m2m={}, images=[]
             )
         with pytest.raises(services.DomainError, match=r"^\[Seuls les auteurs"):
-            services.practice_comment_add(practice=draft, author=other_member.user, body="Bonjour")
+            services.practice_comment_add(practice=draft, actor=other_member.user, body="Bonjour")
         with pytest.raises(services.DomainError, match=r"^\[Le commentaire est vide"):
-            services.practice_comment_add(practice=draft, author=member.user, body="  ")
+            services.practice_comment_add(practice=draft, actor=member.user, body="  ")
 
 
 def test_a_refused_step_is_explained_and_changes_nothing(client, draft, member):

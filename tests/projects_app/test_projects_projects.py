@@ -384,17 +384,22 @@ def test_partner_adds_an_organization_with_a_role(client, member, organization):
 def test_adding_an_existing_partner_changes_its_role(member, organization):
     project = led_by(organization)
     host = OrganizationFactory()
-    services.project_partner_add(project=project, organization=host, role=PartnerRole.HOST)
-    services.project_partner_add(project=project, organization=host, role=PartnerRole.FUNDER)
+    actor = member.user
+    services.project_partner_add(
+        project=project, actor=actor, organization=host, role=PartnerRole.HOST
+    )
+    services.project_partner_add(
+        project=project, actor=actor, organization=host, role=PartnerRole.FUNDER
+    )
     assert project.partnerships.get(organization=host).role == PartnerRole.FUNDER
     assert project.partnerships.count() == 2
 
 
-def test_last_lead_cannot_be_demoted(organization):
+def test_last_lead_cannot_be_demoted(member, organization):
     project = led_by(organization)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="au moins une structure porteuse"):
         services.project_partner_add(
-            project=project, organization=organization, role=PartnerRole.PARTNER
+            project=project, actor=member.user, organization=organization, role=PartnerRole.PARTNER
         )
     assert project.partnerships.get().role == PartnerRole.LEAD
 
@@ -433,7 +438,7 @@ def test_last_lead_cannot_be_removed(client, member, organization):
 def test_a_lead_can_go_when_another_remains(member, organization):
     project = led_by(organization)
     second = ProjectPartnerFactory(project=project, role=PartnerRole.LEAD)
-    services.project_partner_remove(partnership=second)
+    services.project_partner_remove(partnership=second, actor=member.user)
     assert list(project.partnerships.values_list("organization", flat=True)) == [organization.pk]
 
 
