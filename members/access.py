@@ -6,8 +6,6 @@ from django.shortcuts import redirect
 
 from consortium.core.permissions import can_observe
 
-from .enums import PersonStatus
-
 
 def person_of(user):
     """The Person of `user`, or None (anonymous, or a staff account without a profile)."""
@@ -22,7 +20,7 @@ def is_member(user) -> bool:
     if can_observe(user):
         return True
     person = person_of(user)
-    return person is not None and person.status == PersonStatus.ACTIVE
+    return person is not None and person.is_active_member
 
 
 def sees_everything(user) -> bool:

@@ -77,6 +77,8 @@ class MembersAuditAction(models.TextChoices):
     AFFILIATION_ACCEPTED = "members.affiliation_accepted", _("Rattachement accepté")
     AFFILIATION_REFUSED = "members.affiliation_refused", _("Rattachement refusé")
     AFFILIATION_LEFT = "members.affiliation_left", _("Structure quittée")
+    GROUP_CHANGED = "members.group_changed", _("Groupe de travail modifié")
+    NEED_CREATED = "members.need_created", _("Besoin exprimé")
     NEED_MERGED = "members.need_merged", _("Besoin fusionné")
     NEED_CLOSED = "members.need_closed", _("Besoin clos")
     NEED_TRIAGED = "members.need_triaged", _("Besoin traité")

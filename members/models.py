@@ -228,6 +228,8 @@ class Person(TimeStampedModel):
 
     @property
     def is_active_member(self) -> bool:
+        """A validated member of the network: the one place this status test is written
+        (members.rules.active_person asks it of a user)."""
         return self.status == PersonStatus.ACTIVE
 
 

@@ -7,13 +7,13 @@ Views use them to answer 404 before showing a page; services use them to refuse 
 from consortium.core.permissions import is_coordinator
 
 from .access import person_of
-from .enums import AffiliationStatus, OrganizationStatus, PersonStatus
+from .enums import AffiliationStatus, GroupMembershipStatus, OrganizationStatus
 
 
 def active_person(user):
     """The user's Person when they are a validated member of the network, else None."""
     person = person_of(user)
-    return person if person is not None and person.status == PersonStatus.ACTIVE else None
+    return person if person is not None and person.is_active_member else None
 
 
 def is_active_member_of(user, organization) -> bool:
@@ -58,6 +58,38 @@ def can_decide_affiliation(user, affiliation) -> bool:
 def can_leave_affiliation(user, affiliation) -> bool:
     """Only the person leaves (the coordination archives an organisation instead)."""
     return user.is_authenticated and affiliation.person.user_id == user.pk
+
+
+def group_membership_of(user, group):
+    """The user's membership of `group` (any status), or None."""
+    from .models import GroupMembership
+
+    person = person_of(user)
+    if person is None:
+        return None
+    return GroupMembership.objects.filter(group=group, person=person).first()
+
+
+def _is_member(membership) -> bool:
+    return membership is not None and membership.status == GroupMembershipStatus.MEMBER
+
+
+def can_manage_groups(user, group=None) -> bool:
+    """Opening groups and adding members directly is the coordination's."""
+    return is_coordinator(user)
+
+
+def can_contribute_to_group(user, group) -> bool:
+    """The group's members and the coordination add documents and actions."""
+    return is_coordinator(user) or _is_member(group_membership_of(user, group))
+
+
+def can_decide_group_requests(user, group) -> bool:
+    """Facilitators and the coordination accept or refuse requests to join."""
+    if is_coordinator(user):
+        return True
+    membership = group_membership_of(user, group)
+    return _is_member(membership) and membership.is_facilitator
 
 
 def can_manage_needs(user, need=None) -> bool:

@@ -36,7 +36,13 @@ from .models import (
     Person,
     WorkingGroup,
 )
-from .rules import can_edit_organization, can_manage_needs
+from .rules import (
+    can_contribute_to_group,
+    can_decide_group_requests,
+    can_edit_organization,
+    can_manage_groups,
+    can_manage_needs,
+)
 from .workflows import (
     AFFILIATION_TRANSITIONS,
     NEED_TRANSITIONS,
@@ -438,13 +444,26 @@ def person_preferences_update(
 
 
 @transaction.atomic
-def group_create(*, title: str, fields: dict) -> WorkingGroup:
+def group_create(*, actor: User, title: str, fields: dict) -> WorkingGroup:
     """The coordinator opens a working group."""
+    if not can_manage_groups(actor):
+        raise PermissionRefused(_("Seule la coordination ouvre un groupe de travail."))
     slug = unique_slug(model=WorkingGroup, text=title, reserved=GROUP_RESERVED_SLUGS)
     group = WorkingGroup(title=title, slug=slug, **fields)
     group.full_clean()
     group.save()
+    _audit_group(actor, group, "created")
     return group
+
+
+def _audit_group(actor: User | None, group: WorkingGroup, change: str, **data) -> None:
+    # The group is the target: a membership's or document's name may be a person's.
+    audit_log_record(
+        actor=actor,
+        action=MembersAuditAction.GROUP_CHANGED,
+        target=group,
+        data={"change": change, **data},
+    )
 
 
 def _ensure_writable(group: WorkingGroup) -> None:
@@ -484,77 +503,118 @@ def group_join(*, group: WorkingGroup, person: Person) -> GroupMembership:
                 name="member_group_requested",
                 context={"group": group, "person": person},
             )
+    _audit_group(person.user, group, "joined", status=membership.status)
     return membership
 
 
-def _set_membership_status(membership: GroupMembership, status: str) -> GroupMembership:
+def _set_membership_status(
+    membership: GroupMembership, status: str, *, actor: User, change: str
+) -> GroupMembership:
     membership.status = status
     membership.save(update_fields=["status", "updated_at"])
+    _audit_group(actor, membership.group, change, membership=membership.pk)
     return membership
+
+
+def _decide_membership(membership: GroupMembership, actor: User) -> None:
+    """Refuse a decision the actor may not take, or on a request already decided (the
+    row is re-read under a lock: two facilitators clicking at once decide once)."""
+    _ensure_writable(membership.group)
+    if not can_decide_group_requests(actor, membership.group):
+        raise PermissionRefused(
+            _("Seuls les animateur·rices du groupe et la coordination répondent aux demandes.")
+        )
+    locked = GroupMembership.objects.select_for_update().get(pk=membership.pk)
+    if locked.status != GroupMembershipStatus.REQUESTED:
+        raise DomainError(_("Cette demande a déjà été traitée."))
 
 
 @transaction.atomic
-def group_membership_accept(*, membership: GroupMembership) -> GroupMembership:
+def group_membership_accept(*, membership: GroupMembership, actor: User) -> GroupMembership:
     """A facilitator or the coordinator accepts a request to join a closed group."""
+    _decide_membership(membership, actor)
     _notify(
         user=membership.person.user,
         name="member_group_accepted",
         context={"group": membership.group},
     )
-    return _set_membership_status(membership, GroupMembershipStatus.MEMBER)
+    return _set_membership_status(
+        membership, GroupMembershipStatus.MEMBER, actor=actor, change="accepted"
+    )
 
 
 @transaction.atomic
-def group_membership_refuse(*, membership: GroupMembership) -> GroupMembership:
+def group_membership_refuse(*, membership: GroupMembership, actor: User) -> GroupMembership:
     """A facilitator or the coordinator declines a request to join."""
-    return _set_membership_status(membership, GroupMembershipStatus.REFUSED)
+    _decide_membership(membership, actor)
+    return _set_membership_status(
+        membership, GroupMembershipStatus.REFUSED, actor=actor, change="refused"
+    )
 
 
 @transaction.atomic
 def group_leave(*, membership: GroupMembership) -> GroupMembership:
-    """A member leaves a group."""
+    """A member leaves a group (or withdraws their request)."""
     membership.is_facilitator = False
     membership.save(update_fields=["is_facilitator"])
-    return _set_membership_status(membership, GroupMembershipStatus.LEFT)
+    return _set_membership_status(
+        membership, GroupMembershipStatus.LEFT, actor=membership.person.user, change="left"
+    )
 
 
 @transaction.atomic
 def group_member_add(
-    *, group: WorkingGroup, person: Person, is_facilitator: bool = False
+    *, group: WorkingGroup, actor: User, person: Person, is_facilitator: bool = False
 ) -> GroupMembership:
     """The coordinator adds someone to a group, open or closed."""
     _ensure_writable(group)
+    if not can_manage_groups(actor, group):
+        raise PermissionRefused(_("Seule la coordination ajoute des membres."))
     membership, _created = GroupMembership.objects.update_or_create(
         group=group,
         person=person,
         defaults={"status": GroupMembershipStatus.MEMBER, "is_facilitator": is_facilitator},
     )
+    _audit_group(actor, group, "member_added", membership=membership.pk)
     return membership
 
 
 @transaction.atomic
 def group_document_add(
-    *, group: WorkingGroup, person: Person | None, title: str, file=None, url: str = ""
+    *, group: WorkingGroup, actor: User, title: str, file=None, url: str = ""
 ) -> GroupDocument:
     """Share a file (validated: size, type, content) or a link with a group."""
     _ensure_writable(group)
-    document = GroupDocument(group=group, added_by=person, title=title, url=url)
+    if not can_contribute_to_group(actor, group):
+        raise PermissionRefused(
+            _("Seuls les membres du groupe et la coordination y ajoutent des documents.")
+        )
+    document = GroupDocument(group=group, added_by=person_of(actor), title=title, url=url)
     if file:
         document.file = file
     document.full_clean()
     document.save()
+    _audit_group(actor, group, "document_added", document=document.pk)
     return document
 
 
 @transaction.atomic
-def action_save(*, action: Action | None = None, group: WorkingGroup, fields: dict) -> Action:
+def action_save(
+    *, action: Action | None = None, group: WorkingGroup, actor: User, fields: dict
+) -> Action:
     """Create or update an action of a group."""
     _ensure_writable(group)
+    if not can_contribute_to_group(actor, group):
+        raise PermissionRefused(
+            _("Seuls les membres du groupe et la coordination y ajoutent des actions.")
+        )
+    change = "action_updated" if action else "action_added"
     action = action or Action(group=group)
     for name, value in fields.items():
         setattr(action, name, value)
     action.full_clean()
     action.save()
+    _audit_group(actor, group, change, action=action.pk)
     return action
 
 
@@ -562,12 +622,14 @@ def action_save(*, action: Action | None = None, group: WorkingGroup, fields: di
 
 
 @transaction.atomic
-def need_create(*, author: Person | None, fields: dict, age_groups) -> Need:
-    """A member expresses a need (no author: the coordination records one heard elsewhere)."""
-    need = Need(author=author, **fields)
+def need_create(*, actor: User, fields: dict, age_groups) -> Need:
+    """A member expresses a need (the coordination without a profile records one heard
+    elsewhere: it has no author)."""
+    need = Need(author=person_of(actor), **fields)
     need.full_clean()
     need.save()
     need.age_groups.set(age_groups)
+    audit_log_record(actor=actor, action=MembersAuditAction.NEED_CREATED, target=need)
     return need
 
 

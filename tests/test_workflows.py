@@ -196,3 +196,41 @@ def test_partner_changes_are_audited(organization):
         ("projects.partner_set", lead.pk),
     ]
     assert not project.partnerships.filter(pk=other.pk).exists()
+
+
+# --- Working groups ------------------------------------------------------------------------
+
+
+def _request_to_join():
+    from member_factories import GroupMembershipFactory, WorkingGroupFactory
+
+    from members.enums import GroupMembershipStatus
+
+    group = WorkingGroupFactory(is_open=False)
+    return GroupMembershipFactory(
+        group=group, person=member_of(), status=GroupMembershipStatus.REQUESTED
+    )
+
+
+def test_a_member_who_does_not_facilitate_cannot_accept_a_request():
+    from member_factories import GroupMembershipFactory
+
+    from members.enums import GroupMembershipStatus
+
+    request = _request_to_join()
+    plain = GroupMembershipFactory(group=request.group, person=member_of())
+    with pytest.raises(DomainError):
+        members.group_membership_accept(membership=request, actor=plain.person.user)
+    request.refresh_from_db()
+    assert request.status == GroupMembershipStatus.REQUESTED
+
+
+def test_a_request_is_decided_once_and_audited():
+    coordinator = CoordinatorFactory()
+    request = _request_to_join()
+    members.group_membership_accept(membership=request, actor=coordinator)
+    with pytest.raises(DomainError, match="déjà été traitée"):
+        members.group_membership_refuse(membership=request, actor=coordinator)
+    entry = AuditLogEntry.objects.get(action="members.group_changed")
+    assert (entry.actor, entry.data["change"]) == (coordinator, "accepted")
+    assert OutboxMessage.objects.filter(template="member_group_accepted").count() == 1

@@ -19,7 +19,6 @@ from consortium.core.pagination import paginate
 from consortium.core.permissions import (
     coordinator_required,
     get_visible_object_or_404,
-    is_coordinator,
 )
 
 from .. import services
@@ -27,6 +26,12 @@ from ..access import member_required, person_of
 from ..enums import AffiliationStatus, GroupMembershipStatus
 from ..forms.groups import ActionForm, DocumentForm, GroupFilter, GroupForm, MemberAddForm
 from ..models import Affiliation, GroupMembership, Need, WorkingGroup
+from ..rules import (
+    can_contribute_to_group,
+    can_decide_group_requests,
+    can_manage_groups,
+    group_membership_of,
+)
 
 REJOINABLE = (GroupMembershipStatus.REFUSED, GroupMembershipStatus.LEFT)
 DECISIONS = {
@@ -44,29 +49,13 @@ def _visible_group(request, slug) -> WorkingGroup:
     )
 
 
-def _membership_of(group, person) -> GroupMembership | None:
-    if person is None:
-        return None
-    return GroupMembership.objects.filter(group=group, person=person).first()
-
-
-def _is_member_of(membership) -> bool:
-    return membership is not None and membership.status == GroupMembershipStatus.MEMBER
-
-
-def _can_decide(user, membership) -> bool:
-    """Facilitators and the coordination accept or refuse requests to join."""
-    return is_coordinator(user) or (_is_member_of(membership) and membership.is_facilitator)
-
-
-def _writable_group(request, slug, *, coordinator_only=False) -> tuple:
-    """The group and the user's membership, when the user may add to it; 404 otherwise."""
+def _writable_group(request, slug, *, coordinator_only=False) -> WorkingGroup:
+    """The group, when the user may add to it; 404 otherwise."""
     group = _visible_group(request, slug)
-    membership = _membership_of(group, person_of(request.user))
-    allowed = is_coordinator(request.user) or (not coordinator_only and _is_member_of(membership))
-    if group.archived_at or not allowed:
+    rule = can_manage_groups if coordinator_only else can_contribute_to_group
+    if group.archived_at or not rule(request.user, group):
         raise Http404
-    return group, membership
+    return group
 
 
 def _members(group):
@@ -109,7 +98,9 @@ def group_create(request):
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in ("theme", "description", "is_open")}
         try:
-            group = services.group_create(title=form.cleaned_data["title"], fields=fields)
+            group = services.group_create(
+                actor=request.user, title=form.cleaned_data["title"], fields=fields
+            )
         except ValidationError as error:
             show_service_errors(form, error)
         else:
@@ -125,7 +116,6 @@ def group_create(request):
 def _rights(user, group, person, membership) -> dict:
     """What the page offers to `user`; the write views check the same rules again."""
     writable = not group.archived_at
-    coordinator = is_coordinator(user)
     can_join = (
         person is not None
         and person.is_active_member
@@ -133,9 +123,9 @@ def _rights(user, group, person, membership) -> dict:
     )
     return {
         "can_join": writable and can_join,
-        "can_contribute": writable and (coordinator or _is_member_of(membership)),
-        "can_add_members": writable and coordinator,
-        "can_decide": writable and _can_decide(user, membership),
+        "can_contribute": writable and can_contribute_to_group(user, group),
+        "can_add_members": writable and can_manage_groups(user, group),
+        "can_decide": writable and can_decide_group_requests(user, group),
     }
 
 
@@ -143,7 +133,7 @@ def _rights(user, group, person, membership) -> dict:
 def group_detail(request, slug):
     group = _visible_group(request, slug)
     person = person_of(request.user)
-    membership = _membership_of(group, person)
+    membership = group_membership_of(request.user, group)
     rights = _rights(request.user, group, person, membership)
     members = list(_members(group))
     pending = group.memberships.filter(status=GroupMembershipStatus.REQUESTED)
@@ -218,15 +208,20 @@ def group_leave(request, slug):
 def membership_decide(request, slug, pk, decision):
     group = _visible_group(request, slug)
     decide = DECISIONS.get(decision)
-    own = _membership_of(group, person_of(request.user))
-    if decide is None or group.archived_at or not _can_decide(request.user, own):
+    if decide is None or group.archived_at:
+        raise Http404
+    if not can_decide_group_requests(request.user, group):
         raise Http404
     requested = get_object_or_404(
         group.memberships.select_related("person__user"),
         pk=pk,
         status=GroupMembershipStatus.REQUESTED,
     )
-    decide(membership=requested)
+    try:
+        decide(membership=requested, actor=request.user)
+    except services.DomainError as error:
+        messages.error(request, str(error))
+        return redirect(group)
     if decision == "accepter":
         message = _("%(person)s fait maintenant partie du groupe : un e-mail l'en informe.")
     else:
@@ -237,12 +232,15 @@ def membership_decide(request, slug, pk, decision):
 
 @member_required
 def member_add(request, slug):
-    group, _membership = _writable_group(request, slug, coordinator_only=True)
+    group = _writable_group(request, slug, coordinator_only=True)
     form = MemberAddForm(request.POST or None, group=group)
     if request.method == "POST" and form.is_valid():
         person = form.cleaned_data["person"]
         services.group_member_add(
-            group=group, person=person, is_facilitator=form.cleaned_data["is_facilitator"]
+            group=group,
+            actor=request.user,
+            person=person,
+            is_facilitator=form.cleaned_data["is_facilitator"],
         )
         messages.success(request, _("%(person)s est ajouté·e au groupe.") % {"person": person})
         return redirect(group)
@@ -254,13 +252,13 @@ def member_add(request, slug):
 
 @member_required
 def document_add(request, slug):
-    group, _membership = _writable_group(request, slug)
+    group = _writable_group(request, slug)
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.group_document_add(
                 group=group,
-                person=person_of(request.user),
+                actor=request.user,
                 title=form.cleaned_data["title"],
                 file=form.cleaned_data["file"],
                 url=form.cleaned_data["url"],
@@ -288,7 +286,9 @@ def _action_form_page(request, group, action=None):
     form = ActionForm(request.POST or None, instance=action, group=group)
     if request.method == "POST" and form.is_valid():
         try:
-            services.action_save(action=action, group=group, fields=form.cleaned_data)
+            services.action_save(
+                action=action, group=group, actor=request.user, fields=form.cleaned_data
+            )
         except ValidationError as error:
             show_service_errors(form, error)
         else:
@@ -303,12 +303,12 @@ def _action_form_page(request, group, action=None):
 
 @member_required
 def action_add(request, slug):
-    group, _membership = _writable_group(request, slug)
+    group = _writable_group(request, slug)
     return _action_form_page(request, group)
 
 
 @member_required
 def action_edit(request, slug, pk):
-    group, _membership = _writable_group(request, slug)
+    group = _writable_group(request, slug)
     action = get_object_or_404(group.actions, pk=pk)
     return _action_form_page(request, group, action)

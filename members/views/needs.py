@@ -204,7 +204,7 @@ def need_create(request):
         request.POST or None, initial=_initial_for(person), can_be_anonymous=person is not None
     )
     if request.method == "POST" and form.is_valid():
-        need = services.need_create(author=person, **form.service_arguments())
+        need = services.need_create(actor=request.user, **form.service_arguments())
         messages.success(
             request,
             _("Merci : votre besoin est publié. Les autres membres peuvent dire « moi aussi »."),

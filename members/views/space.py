@@ -63,7 +63,7 @@ def _profile_complete(person: Person) -> bool:
 def home(request):
     """One address, four situations: new, pending, refused, member."""
     person = _person(request)
-    if person.status == PersonStatus.ACTIVE or sees_everything(request.user):
+    if person.is_active_member or sees_everything(request.user):
         return _member_area(request, person)
     if person.status == PersonStatus.REFUSED:
         return render(request, "members/space/refused.html", {"person": person})

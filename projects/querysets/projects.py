@@ -4,7 +4,7 @@ from django.db.models import Case, IntegerField, Prefetch, Value, When
 from consortium.core.models import ScopedQuerySet
 from consortium.core.permissions import is_coordinator
 from members.access import is_member, person_of
-from members.enums import AffiliationStatus, OrganizationStatus, PersonStatus
+from members.enums import AffiliationStatus, OrganizationStatus
 
 from ..enums import PartnerRole
 from .text import TextSearchMixin
@@ -36,7 +36,7 @@ class ProjectQuerySet(TextSearchMixin, ScopedQuerySet):
     def partnered_by(self, person, **partnership):
         """Projects one of whose partners is an organisation `person` is active in
         (`partnership`: more conditions on that partnership, such as its role)."""
-        if person is None or person.status != PersonStatus.ACTIVE:
+        if person is None or not person.is_active_member:
             return self.none()
         conditions = {f"partnerships__{name}": value for name, value in partnership.items()}
         return self.filter(

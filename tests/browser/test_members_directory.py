@@ -66,12 +66,15 @@ def network(transactional_db):
     ActionFactory(group=group, title="Préparer la rencontre de juin", status=ActionStatus.TODO)
     services.group_document_add(
         group=group,
-        person=facilitator,
+        actor=facilitator.user,
         title="Compte rendu de la réunion de mars",
         file=SimpleUploadedFile("compte-rendu.pdf", b"%PDF-1.4\n%%EOF\n"),
     )
     services.group_document_add(
-        group=group, person=participant, title="Bibliographie partagée", url="https://exemple.fr/"
+        group=group,
+        actor=participant.user,
+        title="Bibliographie partagée",
+        url="https://exemple.fr/",
     )
     NeedFactory(group=group, title="Former les équipes à la lecture", status=NeedStatus.IN_PROGRESS)
     WorkingGroupFactory(title="Spectacles très jeune public")

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from factories import CoordinatorFactory
 from member_factories import (
     ActionFactory,
     GroupMembershipFactory,
@@ -608,7 +609,7 @@ def test_download_asks_pending_and_anonymous_visitors_to_go_away(
     client, group, participant, pending_person
 ):
     document = services.group_document_add(
-        group=group, person=participant, title="CR", file=SimpleUploadedFile("cr.pdf", PDF)
+        group=group, actor=participant.user, title="CR", file=SimpleUploadedFile("cr.pdf", PDF)
     )
     download = url("group_document", group, pk=document.pk)
     response = client.get(download)
@@ -700,13 +701,17 @@ def test_services_refuse_any_change_to_an_archived_group(archived_group, partici
     action = ActionFactory(group=archived_group, title="Avant l'archivage")
     calls = {
         "join": lambda: services.group_join(group=archived_group, person=member_of()),
-        "member_add": lambda: services.group_member_add(group=archived_group, person=member_of()),
-        "document_add": lambda: services.group_document_add(
-            group=archived_group, person=participant, title="CR", url="https://exemple.fr/"
+        "member_add": lambda: services.group_member_add(
+            group=archived_group, actor=CoordinatorFactory(), person=member_of()
         ),
-        "action_add": lambda: services.action_save(group=archived_group, fields={"title": "Neuve"}),
+        "document_add": lambda: services.group_document_add(
+            group=archived_group, actor=participant.user, title="CR", url="https://exemple.fr/"
+        ),
+        "action_add": lambda: services.action_save(
+            group=archived_group, actor=participant.user, fields={"title": "Neuve"}
+        ),
         "action_edit": lambda: services.action_save(
-            action=action, group=archived_group, fields={"title": "Changée"}
+            action=action, group=archived_group, actor=participant.user, fields={"title": "Changée"}
         ),
     }
     with pytest.raises(services.DomainError, match="Ce groupe est archivé : il n'est plus"):
@@ -727,7 +732,7 @@ def test_group_page_shows_members_documents_actions_and_needs(
     NeedFactory(group=group, title="Doublon", status=NeedStatus.MERGED, merged_into=merged_into)
     ActionFactory(group=group, title="Préparer la rencontre", owner=participant)
     services.group_document_add(
-        group=group, person=participant, title="Bibliographie", url="https://exemple.fr/"
+        group=group, actor=participant.user, title="Bibliographie", url="https://exemple.fr/"
     )
     client.force_login(participant.user)
     html = client.get(group.get_absolute_url()).content.decode()
