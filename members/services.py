@@ -98,14 +98,14 @@ def _record_consent(*, person: Person | None, purpose: str, given: bool) -> None
 # --- People and organisations ----------------------------------------------------------
 
 
-def person_ensure(*, user: User) -> Person:
-    """The profile of `user`, created on first use: pending for a partner.
+def person_ensure(*, actor: User) -> Person:
+    """The profile of `actor` (the visitor), created on first use: pending for a partner.
 
     The coordination and the observers belong to the network by their role: nobody
     validates them, so their profile starts active (and stays out of the queue).
     """
-    status = PersonStatus.ACTIVE if can_observe(user) else PersonStatus.PENDING
-    person, _created = Person.objects.get_or_create(user=user, defaults={"status": status})
+    status = PersonStatus.ACTIVE if can_observe(actor) else PersonStatus.PENDING
+    person, _created = Person.objects.get_or_create(user=actor, defaults={"status": status})
     return person
 
 
@@ -402,13 +402,13 @@ def organization_refuse(*, organization: Organization, actor: User, message: str
 
 
 @transaction.atomic
-def account_delete(*, user: User) -> None:
+def account_delete(*, actor: User) -> None:
     """A person deletes their own account (RGPD): logged without personal data, then erased.
 
     Needs, documents and actions stay, without their author; the rest goes.
     """
-    audit_log_record(actor=None, action=MembersAuditAction.ACCOUNT_DELETED, target=user)
-    erase_account(user=user)
+    audit_log_record(actor=None, action=MembersAuditAction.ACCOUNT_DELETED, target=actor)
+    erase_account(user=actor)
 
 
 @transaction.atomic

@@ -40,7 +40,7 @@ def _person(request) -> Person:
     """The visitor's profile, created on their first visit of the member area."""
     person = person_of(request.user)
     if person is None:
-        person = services.person_ensure(user=request.user)
+        person = services.person_ensure(actor=request.user)
         # The first read cached "no profile" on the user: cache the new one instead,
         # so that the layout (pending or member) sees it in this very request.
         request.user.person = person
@@ -358,7 +358,7 @@ def export_data(request):
 def delete_account(request):
     form = DeleteAccountForm(_posted(request), user=request.user)
     if form.is_valid():
-        services.account_delete(user=request.user)
+        services.account_delete(actor=request.user)
         logout(request)
         messages.success(
             request,

@@ -337,7 +337,7 @@ def test_same_siret_cannot_be_created_twice(client, partner):
 def test_the_service_turns_the_database_constraint_into_a_french_error(partner):
     # Two requests racing past the form: the database constraint has the last word.
     OrganizationFactory(siret="12345678900012")
-    person = services.person_ensure(user=partner)
+    person = services.person_ensure(actor=partner)
     kind = OrganizationType.objects.get(slug="eaje")
     fields = {"name": "Doublon", "siret": "12345678900012", "sector": Sector.EARLY_CHILDHOOD}
     fields.update(type=kind, commune=commune())
