@@ -191,7 +191,8 @@ class AffiliationAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["person__user", "organization"]
     autocomplete_fields = ["person", "organization"]
-    readonly_fields = ["decided_by", "decided_at", *STAMPS]
+    # The status moves through the services (members.workflows), audited, never by hand.
+    readonly_fields = ["status", "decided_by", "decided_at", *STAMPS]
 
 
 @admin.register(ConsentRecord)
