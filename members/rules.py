@@ -4,7 +4,7 @@ Views use them to answer 404 before showing a page; services use them to refuse 
 (PermissionRefused), so that a rule holds whatever the entry point (view, admin, task).
 """
 
-from consortium.core.permissions import is_coordinator
+from consortium.core.permissions import is_coordinator, is_observer
 
 from .access import person_of
 from .enums import AffiliationStatus, GroupMembershipStatus, OrganizationStatus
@@ -90,6 +90,12 @@ def can_decide_group_requests(user, group) -> bool:
         return True
     membership = group_membership_of(user, group)
     return _is_member(membership) and membership.is_facilitator
+
+
+def can_act_on_needs(user) -> bool:
+    """Members with a profile and the coordination express and support needs; observers
+    only read."""
+    return is_coordinator(user) or (not is_observer(user) and person_of(user) is not None)
 
 
 def can_manage_needs(user, need=None) -> bool:

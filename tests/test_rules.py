@@ -51,7 +51,8 @@ def test_the_active_member_status_is_tested_in_one_place():
 
 def test_no_view_keeps_its_own_copy_of_a_rule():
     """The predicates that moved to rules.py are not defined again next to the views."""
-    moved = re.compile(r"def (_participant|_is_active_member_of|_manages_partners|_can_decide)\b")
+    names = "_participant|_is_active_member_of|_manages_partners|_can_decide|_can_act|_can_manage"
+    moved = re.compile(rf"def ({names})\b")
     found = [
         str(path.relative_to(ROOT))
         for app in ("members", "events", "projects")

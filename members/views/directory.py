@@ -12,12 +12,13 @@ from django.shortcuts import render
 
 from consortium.core.crosstab import crosstab
 from consortium.core.pagination import paginate
-from consortium.core.permissions import get_visible_object_or_404, is_coordinator
+from consortium.core.permissions import get_visible_object_or_404
 
-from ..access import is_member, person_of
-from ..enums import AffiliationStatus, Sector
+from ..access import is_member
+from ..enums import Sector
 from ..filters import DirectoryFilter
-from ..models import Affiliation, Commune, Epci, Organization, WorkingGroup
+from ..models import Commune, Epci, Organization, WorkingGroup
+from ..rules import can_edit_organization
 
 
 @login_not_required
@@ -65,21 +66,6 @@ def coverage(request):
     return render(request, "members/directory/coverage.html", context)
 
 
-def _can_manage(user, organization) -> bool:
-    if is_coordinator(user):
-        return True
-    person = person_of(user)
-    return (
-        person is not None
-        and Affiliation.objects.filter(
-            person=person,
-            organization=organization,
-            is_referent=True,
-            status=AffiliationStatus.ACTIVE,
-        ).exists()
-    )
-
-
 @login_not_required
 def organization(request, slug):
     """One organisation: public card for everyone, people and groups for members."""
@@ -96,6 +82,6 @@ def organization(request, slug):
         "organization": organization,
         "member_view": member,
         "groups": groups if member else [],
-        "can_manage": _can_manage(user, organization),
+        "can_manage": can_edit_organization(user, organization),
     }
     return render(request, "members/directory/organization.html", context)

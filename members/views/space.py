@@ -31,6 +31,7 @@ from ..forms.space import (
     ProfileForm,
 )
 from ..models import Affiliation, Need, Organization, Person
+from ..rules import can_edit_organization
 
 LIVE = [AffiliationStatus.PENDING, AffiliationStatus.ACTIVE]
 AFFILIATION_DECISIONS = ("accepter", "refuser")
@@ -224,17 +225,10 @@ def _error_messages(error) -> list[str]:
 def _managed_organization(request, slug: str) -> Organization:
     """The organisation `slug` if the visitor manages it (a referent, or the coordination)."""
     organizations = Organization.objects.select_related("commune", "type")
-    if not is_coordinator(request.user):
-        person = person_of(request.user)
-        if person is None:
-            raise Http404
-        organizations = organizations.filter(
-            status__in=[OrganizationStatus.ACTIVE, OrganizationStatus.PENDING],
-            affiliations__person=person,
-            affiliations__is_referent=True,
-            affiliations__status=AffiliationStatus.ACTIVE,
-        )
-    return get_object_or_404(organizations, slug=slug)
+    organization = get_object_or_404(organizations, slug=slug)
+    if not can_edit_organization(request.user, organization):
+        raise Http404
+    return organization
 
 
 @require_http_methods(["GET", "POST"])
