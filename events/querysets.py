@@ -52,6 +52,12 @@ class EventQuerySet(ScopedQuerySet):
     def past(self, now=None):
         return self.filter(last_end__lt=now or timezone.now()).order_by("-first_start", "-pk")
 
+    def feed_state(self) -> tuple[int, object]:
+        """How many rows and when the last of them changed: what a feed of these events
+        depends on (session changes touch their event), in one aggregate query."""
+        state = self.order_by().aggregate(rows=Count("pk"), changed=Max("updated_at"))
+        return state["rows"], state["changed"]
+
     def with_counts(self):
         """Annotate confirmed_count and waitlist_count (a subquery each)."""
         return self.annotate(

@@ -54,6 +54,11 @@ def event_update(*, event: Event, by: User, fields: dict, needs=None) -> Event:
     return event
 
 
+def _touch(event: Event) -> None:
+    # A feed of events tells a change by its events' updated_at: a session's is its event's.
+    Event.objects.filter(pk=event.pk).update(updated_at=timezone.now())
+
+
 @transaction.atomic
 def session_save(*, event: Event, fields: dict, session: Session | None = None) -> Session:
     """Add or change a session. A moved date gets reminders again, for the new date."""
@@ -62,6 +67,7 @@ def session_save(*, event: Event, fields: dict, session: Session | None = None) 
         setattr(session, name, value)
     session.full_clean(validate_constraints=False)
     session.save()
+    _touch(event)
     return session
 
 
@@ -71,6 +77,7 @@ def session_delete(*, session: Session) -> None:
     if session.event.sessions.count() <= 1:
         raise DomainError("Une rencontre garde au moins une séance.")
     session.delete()
+    _touch(session.event)
 
 
 @transaction.atomic
