@@ -162,7 +162,7 @@ def test_public_feed_query_count_does_not_grow_with_events(client):
 
 
 def test_public_feed_is_built_once_per_change_and_answers_304_to_a_poll(client):
-    event = EventFactory(title="Avant")
+    EventFactory(title="Avant")
     first = client.get(PUBLIC_FEED)
     assert summaries(parse(first)) == {"Avant"}
     etag = first["ETag"]
