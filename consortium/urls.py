@@ -3,6 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from consortium.core.views import healthz
@@ -14,7 +15,10 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # The language switch sets a preference cookie and nothing else: it takes no CSRF
+    # token, so that anonymous pages carry no form token and no CSRF cookie, and can be
+    # cached (consortium.core.pagecache).
+    path("i18n/setlang/", login_not_required(csrf_exempt(set_language)), name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from consortium.core.exceptions import DomainError
 from consortium.core.models import User
 from consortium.core.outbox import attachment, outbox_enqueue
+from consortium.core.pagecache import content_changed
 from consortium.core.services import audit_log_record
 from consortium.core.slugs import unique_slug
 from members.enums import AffiliationStatus
@@ -57,6 +58,7 @@ def event_update(*, event: Event, by: User, fields: dict, needs=None) -> Event:
 def _touch(event: Event) -> None:
     # A feed of events tells a change by its events' updated_at: a session's is its event's.
     Event.objects.filter(pk=event.pk).update(updated_at=timezone.now())
+    content_changed()
 
 
 @transaction.atomic

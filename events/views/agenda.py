@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from consortium.core.conditional import conditional_document
+from consortium.core.pagecache import public_page
 from consortium.core.pagination import paginate
 from consortium.core.pdf import pdf_response
 from consortium.core.permissions import can_observe, get_visible_object_or_404, is_coordinator
@@ -84,6 +85,7 @@ def _annotate_page(page, person) -> None:
 
 
 @login_not_required
+@public_page
 def agenda(request):
     user = request.user
     past = request.GET.get("periode") == PAST
@@ -142,6 +144,7 @@ def _why_not_a_participant(user) -> str:
 
 
 @login_not_required
+@public_page
 def event_detail(request, slug):
     user = request.user
     event = _visible_event(user, slug)

@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 from django.shortcuts import render
 
 from consortium.core.crosstab import crosstab
+from consortium.core.pagecache import public_page
 from consortium.core.pagination import paginate
 from consortium.core.permissions import get_visible_object_or_404, is_coordinator
 
@@ -21,6 +22,7 @@ from ..models import Affiliation, Commune, Epci, Organization, WorkingGroup
 
 
 @login_not_required
+@public_page
 def directory(request):
     user = request.user
     member = is_member(user)
@@ -47,6 +49,7 @@ def _coverage_table(organizations) -> dict:
 
 
 @login_not_required
+@public_page
 def coverage(request):
     """Where the network is, by EPCI, and the communes it does not reach yet.
 
@@ -81,6 +84,7 @@ def _can_manage(user, organization) -> bool:
 
 
 @login_not_required
+@public_page
 def organization(request, slug):
     """One organisation: public card for everyone, people and groups for members."""
     user = request.user
