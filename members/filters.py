@@ -49,7 +49,7 @@ def _text_search(fields):
         for term in terms[:8]:
             condition = Q()
             for field in fields:
-                condition |= Q(**{f"{field}__icontains": term})
+                condition |= Q(**{f"{field}__folded_contains": term})
             queryset = queryset.filter(condition)
         return queryset
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consortium.core.french import french_order
 from consortium.core.models import TimeStampedModel
 from consortium.core.uploads import validate_document
 
@@ -45,7 +46,7 @@ class Epci(models.Model):
     class Meta:
         verbose_name = _("intercommunalité")
         verbose_name_plural = _("intercommunalités")
-        ordering = ["name"]
+        ordering = [french_order("name")]
 
     def __str__(self):
         return self.name
@@ -65,7 +66,7 @@ class Commune(models.Model):
     class Meta:
         verbose_name = _("commune")
         verbose_name_plural = _("communes")
-        ordering = ["name"]
+        ordering = [french_order("name")]
 
     def __str__(self):
         return self.name
@@ -81,7 +82,7 @@ class Vocabulary(models.Model):
 
     class Meta:
         abstract = True
-        ordering = ["position", "name"]
+        ordering = ["position", french_order("name")]
 
     def __str__(self):
         return self.name
@@ -176,7 +177,7 @@ class Organization(TimeStampedModel):
     class Meta:
         verbose_name = _("structure")
         verbose_name_plural = _("structures")
-        ordering = ["name"]
+        ordering = [french_order("name")]
         constraints = [
             models.UniqueConstraint(
                 fields=["siret"], condition=~Q(siret=""), name="members_org_siret_unique"
@@ -221,7 +222,7 @@ class Person(TimeStampedModel):
     class Meta:
         verbose_name = _("personne")
         verbose_name_plural = _("personnes")
-        ordering = ["user__last_name", "user__first_name"]
+        ordering = [french_order("user__last_name"), french_order("user__first_name")]
 
     def __str__(self):
         return self.user.get_full_name() or self.user.email
@@ -306,7 +307,7 @@ class WorkingGroup(TimeStampedModel):
     class Meta:
         verbose_name = _("groupe de travail")
         verbose_name_plural = _("groupes de travail")
-        ordering = ["title"]
+        ordering = [french_order("title")]
 
     def __str__(self):
         return self.title

@@ -5,7 +5,7 @@ finds « éveils musicaux »), ranked by relevance, with the matched words marke
 excerpt, and accent-insensitive with the `french_unaccent` configuration (made by the
 migration 0002): « eveil » finds « éveil ».
 Elsewhere (SQLite, the newcomer's setup): every word must appear in one of the fields,
-newest first.
+whatever the case and the accents, newest first.
 
 Each kind goes through its model's `visible_to(user)`, in one query that also counts every
 match (a window function): a search costs one query per kind, whatever the number of rows.

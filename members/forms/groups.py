@@ -53,7 +53,9 @@ class GroupFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         for term in value.split()[:8]:
-            queryset = queryset.filter(Q(title__icontains=term) | Q(description__icontains=term))
+            queryset = queryset.filter(
+                Q(title__folded_contains=term) | Q(description__folded_contains=term)
+            )
         return queryset
 
     def filter_mine(self, queryset, name, value):

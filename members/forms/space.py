@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from consortium.core.french import french_order
 from consortium.core.validators import reject_html, validate_phone
 
 from ..enums import OrganizationStatus, Sector
@@ -222,9 +223,9 @@ class OrganizationSearch(django_filters.FilterSet):
     def search(self, queryset, name, value):
         for term in value.split()[:8]:
             queryset = queryset.filter(
-                Q(name__icontains=term)
-                | Q(commune__name__icontains=term)
-                | Q(commune__postal_codes__icontains=term)
+                Q(name__folded_contains=term)
+                | Q(commune__name__folded_contains=term)
+                | Q(commune__postal_codes__folded_contains=term)
             )
         return queryset
 
@@ -242,7 +243,7 @@ class OrganizationSearch(django_filters.FilterSet):
                 status__in=[OrganizationStatus.ACTIVE, OrganizationStatus.PENDING]
             )
             .select_related("commune", "type")
-            .order_by("name", "pk")
+            .order_by(french_order("name"), "pk")
         )
 
 

@@ -38,7 +38,7 @@ class ProjectFilter(django_filters.FilterSet):
     partner = django_filters.CharFilter(
         label=_("Structure partenaire"),
         field_name="partners__name",
-        lookup_expr="icontains",
+        lookup_expr="folded_contains",
         help_text=_("Une partie de son nom."),
         distinct=True,
     )
