@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from consortium.core.french import french_order
 from consortium.core.models import TimeStampedModel
 from consortium.core.uploads import validate_document
+from consortium.core.validators import reject_bidi_controls
 
 from .enums import (
     ActionStatus,
@@ -76,7 +77,9 @@ class Commune(models.Model):
 
 
 class Vocabulary(models.Model):
-    name = models.CharField(_("libellé"), max_length=120, unique=True)
+    name = models.CharField(
+        _("libellé"), max_length=120, unique=True, validators=[reject_bidi_controls]
+    )
     slug = models.SlugField(_("identifiant"), max_length=120, unique=True)
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
@@ -129,7 +132,9 @@ siret_validator = RegexValidator(r"^\d{14}$", _("Le SIRET compte 14 chiffres, sa
 
 
 class Organization(TimeStampedModel):
-    name = models.CharField(_("nom de la structure"), max_length=200)
+    name = models.CharField(
+        _("nom de la structure"), max_length=200, validators=[reject_bidi_controls]
+    )
     slug = models.SlugField(_("adresse courte"), max_length=220, unique=True)
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[siret_validator])
     sector = models.CharField(_("secteur"), max_length=20, choices=Sector.choices)
@@ -197,7 +202,9 @@ class Person(TimeStampedModel):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="person"
     )
-    job_title = models.CharField(_("fonction"), max_length=150, blank=True)
+    job_title = models.CharField(
+        _("fonction"), max_length=150, blank=True, validators=[reject_bidi_controls]
+    )
     phone = models.CharField(_("téléphone professionnel"), max_length=30, blank=True)
     status = models.CharField(
         _("statut"),
@@ -288,7 +295,7 @@ class ConsentRecord(models.Model):
 
 
 class WorkingGroup(TimeStampedModel):
-    title = models.CharField(_("titre"), max_length=200)
+    title = models.CharField(_("titre"), max_length=200, validators=[reject_bidi_controls])
     slug = models.SlugField(_("adresse courte"), max_length=220, unique=True)
     theme = models.ForeignKey(
         Theme, verbose_name=_("thème"), null=True, blank=True, on_delete=models.SET_NULL
@@ -341,7 +348,7 @@ class GroupMembership(TimeStampedModel):
 
 class GroupDocument(TimeStampedModel):
     group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="documents")
-    title = models.CharField(_("titre"), max_length=200)
+    title = models.CharField(_("titre"), max_length=200, validators=[reject_bidi_controls])
     file = models.FileField(
         _("fichier"), upload_to="groupes/%Y/", blank=True, validators=[validate_document]
     )
@@ -367,7 +374,7 @@ class GroupDocument(TimeStampedModel):
 
 class Action(TimeStampedModel):
     group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="actions")
-    title = models.CharField(_("intitulé"), max_length=200)
+    title = models.CharField(_("intitulé"), max_length=200, validators=[reject_bidi_controls])
     description = models.TextField(_("description"), blank=True)
     owner = models.ForeignKey(
         Person,
@@ -403,7 +410,7 @@ class NeedTag(Vocabulary):
 
 
 class Need(TimeStampedModel):
-    title = models.CharField(_("intitulé"), max_length=200)
+    title = models.CharField(_("intitulé"), max_length=200, validators=[reject_bidi_controls])
     description = models.TextField(_("description"), max_length=4000)
     theme = models.ForeignKey(Theme, verbose_name=_("thème"), on_delete=models.PROTECT)
     sector = models.CharField(_("secteur"), max_length=20, choices=Sector.choices)

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from consortium.core.validators import reject_html
+from consortium.core.validators import reject_bidi_controls, reject_html
 
 from ..access import sees_everything
 from ..enums import GroupMembershipStatus
@@ -110,7 +110,9 @@ def _person_label(person: Person) -> str:
 
 
 class DocumentForm(PlainTextMixin, forms.Form):
-    title = forms.CharField(label=_("Titre du document"), max_length=200)
+    title = forms.CharField(
+        label=_("Titre du document"), max_length=200, validators=[reject_bidi_controls]
+    )
     file = forms.FileField(
         label=_("Fichier"),
         required=False,

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from consortium.core.french import french_order
-from consortium.core.validators import reject_html, validate_phone
+from consortium.core.validators import reject_bidi_controls, reject_html, validate_phone
 
 from ..enums import OrganizationStatus, Sector
 from ..models import AgeGroup, Discipline, Organization, OrganizationType
@@ -22,19 +22,19 @@ class ProfileForm(forms.Form):
     first_name = forms.CharField(
         label=_("Prénom"),
         max_length=150,
-        validators=[reject_html],
+        validators=[reject_html, reject_bidi_controls],
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
         label=_("Nom"),
         max_length=150,
-        validators=[reject_html],
+        validators=[reject_html, reject_bidi_controls],
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
     job_title = forms.CharField(
         label=_("Fonction"),
         max_length=150,
-        validators=[reject_html],
+        validators=[reject_html, reject_bidi_controls],
         help_text=_(
             "Par exemple : éducatrice de jeunes enfants, bibliothécaire jeunesse, "
             "directeur de conservatoire."
