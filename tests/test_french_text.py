@@ -6,6 +6,7 @@ assertions hold on each. SQLite alone folds ASCII only ("É" ≠ "é") and sorts
 """
 
 import pytest
+from django.urls import reverse
 from event_factories import EventFactory
 from factories import CoordinatorFactory, UserFactory
 from member_factories import (
@@ -34,7 +35,7 @@ from members.models import Commune, Epci, Need, Organization, Person, WorkingGro
 from projects.filters.dossiers import DossierFilter
 from projects.filters.projects import ProjectFilter
 from projects.models import Dossier, Project
-from projects.search import search
+from projects.search import mark_words, search
 
 pytestmark = pytest.mark.django_db
 
@@ -167,6 +168,30 @@ def test_the_search_page_ignores_case_and_accents():
     )
     groups = {group.kind.key: group for group in search(user=CoordinatorFactory(), text="EVEIL")}
     assert [hit.object for hit in groups["bonnes-pratiques"].hits] == [practice]
+
+
+def test_the_search_excerpt_marks_words_whatever_the_accents():
+    marked = mark_words("Éveil sonore à la crèche, l'œuvre", ["EVEIL", "creche", "oeuvre"])
+    assert marked == (
+        "<mark>Éveil</mark> sonore à la <mark>crèche</mark>, l&#x27;<mark>œuvre</mark>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("model", "typed"),
+    [(Organization, "MÉDIATHÈ"), (Person, "LEFEVRE"), (Event, "ecoute")],
+    ids=["organisations", "people", "events"],
+)
+def test_the_admin_search_ignores_case_and_accents(coordinator_client, model, typed):
+    expected = {
+        Organization: lambda: OrganizationFactory(name="Médiathèque de l'Astrolabe"),
+        Person: lambda: PersonFactory(user=UserFactory(last_name="Lefèvre")),
+        Event: lambda: EventFactory(title="Rencontre à l'Écoute", sessions=0),
+    }[model]()
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    response = coordinator_client.get(url, {"q": typed})
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [expected]
 
 
 # --- Sorting ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ functions registered on every new connection (`register_sqlite_functions`).
 """
 
 import unicodedata
+from functools import lru_cache
 
 from django.db import connections
 from django.db.backends.signals import connection_created
@@ -53,6 +54,18 @@ def fold(text: str | None) -> str | None:
     return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
+def fold_with_positions(text: str) -> tuple[str, list[int]]:
+    """`fold(text)`, and for each of its characters the index of the one it comes from in
+    `text` (to find a folded word in the folded text, then mark it in the original)."""
+    folded, positions = [], []
+    for index, char in enumerate(text):
+        for folded_char in fold(char):
+            folded.append(folded_char)
+            positions.append(index)
+    return "".join(folded), positions
+
+
+@lru_cache(maxsize=4096)  # a sort compares each name about log2(n) times
 def french_key(text: str) -> tuple[str, str]:
     """Sort key: letters first (no accent, no case), then lower case and unaccented
     letters before the others, as ICU's French collation does on PostgreSQL."""
@@ -90,7 +103,8 @@ class FoldedContains(lookups.Contains):
 
     def process_rhs(self, compiler, connection):
         # The LIKE pattern ("%text%", wildcards escaped) goes through the fold too: the fold
-        # keeps "%", "_" and "\" as they are.
+        # keeps "%", "_" and "\" as they are (a fullwidth "％" becomes "%", a wildcard that
+        # only widens the match).
         sql, params = super().process_rhs(compiler, connection)
         return _fold_sql(connection, sql), params
 
