@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from consortium.core.french import french_order
 from consortium.core.pdf import render_pdf
 
 from .models import Event, Registration
@@ -13,7 +14,7 @@ def attendance_sheet_pdf(event: Event) -> bytes:
     registrations = list(
         event.registrations.confirmed()
         .select_related("person__user")
-        .order_by("person__user__last_name", "person__user__first_name")
+        .order_by(french_order("person__user__last_name"), french_order("person__user__first_name"))
     )
     return render_pdf(
         template_name="events/pdf/attendance_sheet.html",

@@ -6,6 +6,7 @@ from django.db.models import Case, Count, Exists, Max, Min, OuterRef, Q, Subquer
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from consortium.core.french import french_order
 from consortium.core.models import ScopedQuerySet
 from consortium.core.query import subquery_count
 from members.access import is_member, sees_everything
@@ -98,7 +99,11 @@ class RegistrationQuerySet(models.QuerySet):
         return self.filter(status=RegistrationStatus.CANCELLED).order_by("-cancelled_at", "-pk")
 
     def by_name(self):
-        return self.order_by("person__user__last_name", "person__user__first_name", "pk")
+        return self.order_by(
+            french_order("person__user__last_name"),
+            french_order("person__user__first_name"),
+            "pk",
+        )
 
     def for_listing(self):
         return self.select_related("person__user", "registered_by").order_by("status", "created_at")

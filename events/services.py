@@ -388,23 +388,34 @@ def certificates_sweep(*, now=None) -> int:
     sent = 0
     for event in trainings:
         for registration in _certified(event):
-            with transaction.atomic():
-                _notify(
-                    registration,
-                    "participant_training_certificate",
-                    kind="participant_training_certificate",
-                    attachments=[
-                        attachment(
-                            filename=f"attestation-{event.slug}.pdf",
-                            content=certificate_pdf(registration),
-                            mimetype="application/pdf",
-                        )
-                    ],
-                )
-                registration.certificate_sent_at = now
-                registration.save(update_fields=["certificate_sent_at"])
-            sent += 1
+            # Rendering takes a while: never inside the write transaction, which would keep
+            # the worker (or, on SQLite, any other writer) waiting.
+            pdf = certificate_pdf(registration)
+            sent += _certificate_send(registration, pdf=pdf, now=now)
     return sent
+
+
+@transaction.atomic
+def _certificate_send(registration: Registration, *, pdf: bytes, now) -> int:
+    """Queue the certificate and mark it sent, unless another sweep did it meanwhile."""
+    claimed = Registration.objects.filter(
+        pk=registration.pk, certificate_sent_at__isnull=True
+    ).update(certificate_sent_at=now)
+    if not claimed:
+        return 0
+    _notify(
+        registration,
+        "participant_training_certificate",
+        kind="participant_training_certificate",
+        attachments=[
+            attachment(
+                filename=f"attestation-{registration.event.slug}.pdf",
+                content=pdf,
+                mimetype="application/pdf",
+            )
+        ],
+    )
+    return 1
 
 
 def _certified(event: Event):

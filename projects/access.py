@@ -5,6 +5,7 @@ from functools import wraps
 
 from django.http import Http404
 
+from consortium.core.french import french_order
 from consortium.core.permissions import is_coordinator
 from members.access import member_required, person_of
 from members.enums import PersonStatus
@@ -27,8 +28,8 @@ def organizations_acted_for(user):
     from members.models import Organization  # access is imported by models
 
     if is_coordinator(user):
-        return Organization.objects.active().order_by("name")
-    return Organization.objects.acted_for_by(active_person(user)).order_by("name")
+        return Organization.objects.active().order_by(french_order("name"))
+    return Organization.objects.acted_for_by(active_person(user)).order_by(french_order("name"))
 
 
 def partner_required(view):

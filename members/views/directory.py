@@ -7,10 +7,10 @@ agreed to show (name, type, commune, disciplines, ages, presentation, website).
 
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Sum
-from django.db.models.functions import Lower
 from django.shortcuts import render
 
 from consortium.core.crosstab import crosstab
+from consortium.core.french import french_order
 from consortium.core.pagecache import public_page
 from consortium.core.pagination import paginate
 from consortium.core.permissions import get_visible_object_or_404, is_coordinator
@@ -45,7 +45,9 @@ def _coverage_table(organizations) -> dict:
         (row["epci_id"], row["sector"]): row["total"]
         for row in organizations.count_by_epci_and_sector()
     }
-    return crosstab(counts=counts, rows=Epci.objects.order_by(Lower("name")), columns=list(Sector))
+    return crosstab(
+        counts=counts, rows=Epci.objects.order_by(french_order("name")), columns=list(Sector)
+    )
 
 
 @login_not_required

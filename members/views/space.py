@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from consortium.core.french import french_order
 from consortium.core.pagination import paginate
 from consortium.core.permissions import is_coordinator
 from consortium.core.privacy import export_for
@@ -103,7 +104,7 @@ def _member_area(request, person: Person):
                 distinct=True,
             )
         )
-        .order_by("organization__name")
+        .order_by(french_order("organization__name"))
     )
     memberships = (
         person.memberships.filter(
@@ -111,7 +112,7 @@ def _member_area(request, person: Person):
             group__archived_at__isnull=True,
         )
         .select_related("group")
-        .order_by("group__title")
+        .order_by(french_order("group__title"))
     )
     needs = (
         Need.objects.filter(author=person)
@@ -260,7 +261,9 @@ def organization_manage(request, slug):
         "requests": list(affiliations.filter(status=AffiliationStatus.PENDING).order_by("pk")),
         "members": list(
             affiliations.filter(status=AffiliationStatus.ACTIVE).order_by(
-                "-is_referent", "person__user__last_name", "person__user__first_name"
+                "-is_referent",
+                french_order("person__user__last_name"),
+                french_order("person__user__first_name"),
             )
         ),
     }
