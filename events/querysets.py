@@ -131,8 +131,11 @@ class RegistrationQuerySet(models.QuerySet):
         )
 
     def with_presence(self):
-        """Annotate `attended`: present at one session at least (gives a certificate)."""
+        """Annotate `attended`: present at one session at least, one that has begun (gives a
+        certificate)."""
         from .models import Attendance
 
-        present = Attendance.objects.filter(registration=OuterRef("pk"), present=True)
+        present = Attendance.objects.filter(
+            registration=OuterRef("pk"), present=True, session__starts_at__lte=timezone.now()
+        )
         return self.annotate(attended=Exists(present))

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from consortium.core.models import User
 from consortium.core.outbox import attachment, outbox_enqueue
@@ -272,6 +273,10 @@ def attendance_mark(
         raise ServiceError("Cette personne n'est pas inscrite à cette rencontre.")
     if registration.status != RegistrationStatus.CONFIRMED:
         raise ServiceError("Seules les personnes inscrites peuvent être émargées.")
+    if not session.has_started():
+        raise ServiceError(
+            gettext("La séance n'a pas encore commencé : l'émargement ouvre à son début.")
+        )
     attendance, _ = Attendance.objects.update_or_create(
         registration=registration,
         session=session,
@@ -288,11 +293,24 @@ def attendance_save(*, session: Session, marks: dict[Registration, bool], by: Us
     return len(marks)
 
 
-def hours_attended(registration: Registration) -> float:
+def sessions_attended(registration: Registration, *, now=None) -> list[Session]:
+    """The sessions the person attended, by date: only those that have begun count (a
+    presence recorded ahead of time is no presence)."""
+    now = now or timezone.now()
+    attended = [
+        a.session
+        for a in registration.attendances.all()
+        if a.present and a.session.has_started(now)
+    ]
+    return sorted(attended, key=lambda session: session.starts_at)
+
+
+def hours_attended(registration: Registration, *, now=None) -> float:
     """Hours of the sessions the person attended (for the certificate)."""
     # float(): set hours are Decimals, computed ones floats, and the two do not add up.
     return sum(
-        (float(a.session.duration_hours) for a in registration.attendances.all() if a.present), 0.0
+        (float(session.duration_hours) for session in sessions_attended(registration, now=now)),
+        0.0,
     )
 
 
