@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from consortium.core.models import User
-from consortium.core.outbox import attachment, outbox_enqueue
+from consortium.core.outbox import already_queued, attachment, outbox_enqueue
 from consortium.core.services import audit_log_record
 from members.enums import AffiliationStatus
 from members.models import Person
@@ -363,13 +363,22 @@ def reminders_sweep(*, now=None) -> int:
 
 
 def _remind(event: Event, days: int) -> int:
-    registrations = event.registrations.confirmed().filter(person__wants_reminders=True)
     day = timezone.localdate(event.first_start, timezone.get_default_timezone())
     kind = f"participant_event_reminder:J-{days}:{day.isoformat()}"
+    # Those already reminded are left out in the same query, before anything is rendered:
+    # most hourly sweeps have nothing new to send.
+    registrations = list(
+        event.registrations.confirmed()
+        .filter(person__wants_reminders=True)
+        .exclude(already_queued(kind=kind, model=Registration, email="person__user__email"))
+        .select_related("person__user")
+    )
+    if not registrations:
+        return 0
     prefetch_related_objects([event], "sessions")  # listed in every reminder
     ics = _ics(event)
     sent = 0
-    for registration in registrations.select_related("person__user"):
+    for registration in registrations:
         registration.event = event  # one event, its sessions fetched once for all
         message = _notify(
             registration,

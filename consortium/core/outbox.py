@@ -29,7 +29,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
@@ -47,6 +48,19 @@ def target_key(target: models.Model | None) -> str:
     if target is None:
         return ""
     return f"{target._meta.label_lower}:{target.pk}"
+
+
+def already_queued(*, kind: str, model: type[models.Model], email: str) -> Exists:
+    """A filter for rows of `model`: a message of `kind` about the row, for the address at
+    the lookup path `email`, is in the outbox already (its (kind, target, address) key).
+
+    A sweep excludes those rows before rendering anything: rendering first and letting
+    the unique key refuse the copy costs a template render per row at every sweep.
+    """
+    target = Concat(Value(f"{model._meta.label_lower}:"), Cast(OuterRef("pk"), models.CharField()))
+    return Exists(
+        OutboxMessage.objects.filter(kind=kind, target=target, recipient_email=OuterRef(email))
+    )
 
 
 def outbox_enqueue(
