@@ -277,7 +277,9 @@ ATTENDANCE_RETENTION_DAYS = 3 * 365  # then registrations and presences are anon
 # The e-mail outbox (consortium/core/outbox.py).
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
 OUTBOX_RETRY_BASE_SECONDS = 60  # then 2, 4, 8… minutes
-OUTBOX_SENDING_TIMEOUT = 600  # a row "sending" for longer belonged to a worker that died
+# Hard time limit of the task sending one e-mail (SMTP operations time out after 10 s);
+# a row still "sending" a little after it belonged to a worker that died (sweeper).
+OUTBOX_SEND_TIME_LIMIT = env.int("OUTBOX_SEND_TIME_LIMIT", default=60)
 OUTBOX_SWEEP_GRACE = 120  # a fresh row is left to its own task for this long
 
 SESSION_COOKIE_HTTPONLY = True
