@@ -1,9 +1,13 @@
 """Celery tasks of the core app: worker heartbeat and the e-mail outbox."""
 
+import logging
+
 import kombu.exceptions
 import redis.exceptions
 from celery import shared_task
+from celery.signals import worker_ready
 from django.conf import settings
+from django.db import connections
 
 from .models import OutboxMessage
 from .outbox import (
@@ -18,11 +22,26 @@ from .outbox import (
 from .privacy import inactive_accounts_erase
 from .services import audit_log_purge, heartbeat_record
 
+logger = logging.getLogger(__name__)
+
 
 @shared_task(bind=True, ignore_result=True)
 def worker_heartbeat(self) -> None:
     """Record that the worker running this task is alive (scheduled by beat)."""
     heartbeat_record(worker=self.request.hostname or "unknown")
+
+
+@worker_ready.connect
+def heartbeat_at_start(sender, **kwargs) -> None:
+    """A first heartbeat as soon as a worker is ready: /healthz reports it at once, not
+    after beat's first tick, five minutes later (beat sends the next ones)."""
+    try:
+        heartbeat_record(worker=getattr(sender, "hostname", None) or "unknown")
+    except Exception:
+        logger.exception("heartbeat: not recorded at worker start")
+    finally:
+        # The worker's main process runs no task: it keeps no connection open.
+        connections.close_all()
 
 
 # Errors of a service that restarts (database, broker): the task runs again a little later

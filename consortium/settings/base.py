@@ -23,7 +23,10 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Without SITE_URL, the address `./dev run` serves on (DEV_ADDR, which its argument sets):
+# links in e-mails then lead to the running site.
+DEV_ADDR = env("DEV_ADDR", default="127.0.0.1:8000")
+SITE_URL = env("SITE_URL", default=f"http://{DEV_ADDR}").rstrip("/")
 # An empty value (docker-compose passes one when unset) also means SITE_URL.
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[]) or [SITE_URL]
 
