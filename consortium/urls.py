@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -21,6 +19,5 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(csrf_exempt(set_language)), name="set_language"),
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# /media/ is never served, not even under DEBUG: dossier files live there. Views check who
+# may see a file, then send it (consortium/core/downloads.py).

@@ -24,15 +24,14 @@ def attendance_sheet_pdf(event: Event) -> bytes:
 
 def certificate_pdf(registration: Registration) -> bytes:
     """The attestation de présence of one trainee: sessions attended and hours."""
-    from .services import hours_attended
+    from .services import hours_attended, sessions_attended
 
-    attended = [a.session for a in registration.attendances.all() if a.present]
     return render_pdf(
         template_name="events/pdf/certificate.html",
         context={
             "registration": registration,
             "event": registration.event,
-            "sessions": sorted(attended, key=lambda session: session.starts_at),
+            "sessions": sessions_attended(registration),
             "hours": hours_attended(registration),
             "issued_on": timezone.localdate(),
         },

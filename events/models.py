@@ -157,6 +157,10 @@ class Session(models.Model):
     def __str__(self):
         return f"{self.event} – {timezone.localtime(self.starts_at):%d/%m/%Y %H:%M}"
 
+    def has_started(self, now=None) -> bool:
+        """Attendance is taken (and counted on certificates) once the session has begun."""
+        return self.starts_at <= (now or timezone.now())
+
     @property
     def duration_hours(self):
         """Hours counted for attendance: the set value, else the length of the slot."""

@@ -140,7 +140,10 @@ class RegistrationQuerySet(models.QuerySet):
         )
 
     def with_presence(self):
-        """Annotate `attended`: present at one session at least (gives a certificate)."""
+        """Annotate `attended`: present at one session at least, one that has begun (gives a
+        certificate)."""
         attendance = apps.get_model("events", "Attendance").objects
-        present = attendance.filter(registration=OuterRef("pk"), present=True)
+        present = attendance.filter(
+            registration=OuterRef("pk"), present=True, session__starts_at__lte=timezone.now()
+        )
         return self.annotate(attended=Exists(present))

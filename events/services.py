@@ -6,10 +6,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from consortium.core.exceptions import DomainError
 from consortium.core.models import User
-from consortium.core.outbox import attachment, outbox_enqueue
+from consortium.core.outbox import already_queued, attachment, outbox_enqueue
 from consortium.core.pagecache import content_changed
 from consortium.core.services import audit_log_record
 from consortium.core.slugs import unique_slug
@@ -282,6 +283,10 @@ def attendance_mark(
         raise DomainError("Cette personne n'est pas inscrite à cette rencontre.")
     if registration.status != RegistrationStatus.CONFIRMED:
         raise DomainError("Seules les personnes inscrites peuvent être émargées.")
+    if not session.has_started():
+        raise DomainError(
+            gettext("La séance n'a pas encore commencé : l'émargement ouvre à son début.")
+        )
     attendance, _ = Attendance.objects.update_or_create(
         registration=registration,
         session=session,
@@ -298,11 +303,24 @@ def attendance_save(*, session: Session, marks: dict[Registration, bool], by: Us
     return len(marks)
 
 
-def hours_attended(registration: Registration) -> float:
+def sessions_attended(registration: Registration, *, now=None) -> list[Session]:
+    """The sessions the person attended, by date: only those that have begun count (a
+    presence recorded ahead of time is no presence)."""
+    now = now or timezone.now()
+    attended = [
+        a.session
+        for a in registration.attendances.all()
+        if a.present and a.session.has_started(now)
+    ]
+    return sorted(attended, key=lambda session: session.starts_at)
+
+
+def hours_attended(registration: Registration, *, now=None) -> float:
     """Hours of the sessions the person attended (for the certificate)."""
     # float(): set hours are Decimals, computed ones floats, and the two do not add up.
     return sum(
-        (float(a.session.duration_hours) for a in registration.attendances.all() if a.present), 0.0
+        (float(session.duration_hours) for session in sessions_attended(registration, now=now)),
+        0.0,
     )
 
 
@@ -355,13 +373,22 @@ def reminders_sweep(*, now=None) -> int:
 
 
 def _remind(event: Event, days: int) -> int:
-    registrations = event.registrations.confirmed().filter(person__wants_reminders=True)
     day = timezone.localdate(event.first_start, timezone.get_default_timezone())
     kind = f"participant_event_reminder:J-{days}:{day.isoformat()}"
+    # Those already reminded are left out in the same query, before anything is rendered:
+    # most hourly sweeps have nothing new to send.
+    registrations = list(
+        event.registrations.confirmed()
+        .filter(person__wants_reminders=True)
+        .exclude(already_queued(kind=kind, model=Registration, email="person__user__email"))
+        .select_related("person__user")
+    )
+    if not registrations:
+        return 0
     prefetch_related_objects([event], "sessions")  # listed in every reminder
     ics = _ics(event)
     sent = 0
-    for registration in registrations.select_related("person__user"):
+    for registration in registrations:
         registration.event = event  # one event, its sessions fetched once for all
         message = _notify(
             registration,

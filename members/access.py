@@ -4,7 +4,7 @@ from functools import wraps
 
 from django.shortcuts import redirect
 
-from consortium.core.permissions import can_observe
+from consortium.core.permissions import can_observe, is_coordinator, is_observer
 
 from .enums import PersonStatus
 
@@ -27,6 +27,12 @@ def is_member(user) -> bool:
 
 def sees_everything(user) -> bool:
     return can_observe(user)
+
+
+def acts_as_member(user) -> bool:
+    """Members with a profile and the coordination act (express a need, say "moi aussi");
+    observers only read, even with the profile their first visit of /espace/ gave them."""
+    return is_coordinator(user) or (not is_observer(user) and person_of(user) is not None)
 
 
 def member_required(view):

@@ -6,7 +6,7 @@ from functools import wraps
 from django.http import Http404
 
 from consortium.core.french import french_order
-from consortium.core.permissions import is_coordinator
+from consortium.core.permissions import is_coordinator, is_observer
 from members.access import member_required, person_of
 from members.enums import PersonStatus
 
@@ -18,8 +18,11 @@ def active_person(user):
 
 
 def acts_in_network(user) -> bool:
-    """The coordination, and validated partners (who act for their organisations)."""
-    return is_coordinator(user) or active_person(user) is not None
+    """The coordination, and validated partners (who act for their organisations). Not an
+    observer, even with a profile (opening /espace/ gives them an active one): they read."""
+    if is_coordinator(user):
+        return True
+    return not is_observer(user) and active_person(user) is not None
 
 
 def organizations_acted_for(user):
@@ -29,6 +32,8 @@ def organizations_acted_for(user):
 
     if is_coordinator(user):
         return Organization.objects.active().order_by(french_order("name"))
+    if not acts_in_network(user):
+        return Organization.objects.none()
     return Organization.objects.acted_for_by(active_person(user)).order_by(french_order("name"))
 
 

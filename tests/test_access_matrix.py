@@ -71,6 +71,7 @@ from members.models import (
     OrganizationType,
     Theme,
 )
+from members.services import person_ensure
 
 MEMBERS_ADMIN = [
     f"members_{name}"
@@ -475,10 +476,15 @@ def _event_samples(member) -> dict:
     }
 
 
+def _observer_with_profile():
+    return person_ensure(user=ObserverFactory()).user  # as a first visit of /espace/ does
+
+
 def _log_in(client, role: str, samples: dict):
     factory = {
         "newcomer": UserFactory,
         "observer": ObserverFactory,
+        "observer_with_profile": _observer_with_profile,
         "coordinator": CoordinatorFactory,
     }.get(role)
     if factory:

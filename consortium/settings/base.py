@@ -23,7 +23,10 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Without SITE_URL, the address `./dev run` serves on (DEV_ADDR, which its argument sets):
+# links in e-mails then lead to the running site.
+DEV_ADDR = env("DEV_ADDR", default="127.0.0.1:8000")
+SITE_URL = env("SITE_URL", default=f"http://{DEV_ADDR}").rstrip("/")
 # An empty value (docker-compose passes one when unset) also means SITE_URL.
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[]) or [SITE_URL]
 
@@ -286,7 +289,9 @@ ATTENDANCE_RETENTION_DAYS = 3 * 365  # then registrations and presences are anon
 # The e-mail outbox (consortium/core/outbox.py).
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
 OUTBOX_RETRY_BASE_SECONDS = 60  # then 2, 4, 8… minutes
-OUTBOX_SENDING_TIMEOUT = 600  # a row "sending" for longer belonged to a worker that died
+# Hard time limit of the task sending one e-mail (SMTP operations time out after 10 s);
+# a row still "sending" a little after it belonged to a worker that died (sweeper).
+OUTBOX_SEND_TIME_LIMIT = env.int("OUTBOX_SEND_TIME_LIMIT", default=60)
 OUTBOX_SWEEP_GRACE = 120  # a fresh row is left to its own task for this long
 
 SESSION_COOKIE_HTTPONLY = True

@@ -23,21 +23,15 @@ from consortium.core.permissions import (
     coordinator_required,
     get_visible_object_or_404,
     is_coordinator,
-    is_observer,
     observer_required,
 )
 
 from .. import services
-from ..access import member_required, person_of, sees_everything
+from ..access import acts_as_member, member_required, person_of, sees_everything
 from ..enums import AffiliationStatus, NeedStatus, Sector
 from ..filters import NeedFilter
 from ..forms.needs import NeedCloseForm, NeedForm, NeedMergeForm, NeedTriageForm
 from ..models import Epci, Need, Theme
-
-
-def _can_act(user) -> bool:
-    """Members with a profile and the coordination act; observers only read."""
-    return is_coordinator(user) or (not is_observer(user) and person_of(user) is not None)
 
 
 def actor_required(view):
@@ -45,7 +39,7 @@ def actor_required(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not _can_act(request.user):
+        if not acts_as_member(request.user):
             raise Http404
         return view(request, *args, **kwargs)
 
@@ -92,7 +86,7 @@ def need_list(request):
         "theme_sector": _theme_sector_table(needs_filter.qs),
         "by_epci": _epci_ranking(needs_filter.qs),
         "person": person_of(user),
-        "can_act": _can_act(user),
+        "can_act": acts_as_member(user),
         "can_export": sees_everything(user),
         "shows_authors": is_coordinator(user),
     }
@@ -274,7 +268,7 @@ def _render_detail(request, need: Need, **bound):
     context = {
         "need": need,
         "person": person_of(request.user),
-        "can_act": _can_act(request.user),
+        "can_act": acts_as_member(request.user),
         "shows_authors": coordinator,
         "supporters": need.supports.select_related("person__user") if coordinator else None,
         "panel": _coordination_forms(need, **bound) if coordinator else None,

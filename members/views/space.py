@@ -21,7 +21,7 @@ from consortium.core.permissions import is_coordinator
 from consortium.core.privacy import export_for
 
 from .. import services
-from ..access import member_required, person_of, sees_everything
+from ..access import acts_as_member, member_required, person_of, sees_everything
 from ..enums import AffiliationStatus, GroupMembershipStatus, OrganizationStatus, PersonStatus
 from ..forms.coordination import OptionalRefusalForm
 from ..forms.space import (
@@ -125,6 +125,7 @@ def _member_area(request, person: Person):
         "affiliations": list(affiliations),
         "memberships": list(memberships),
         "needs": list(needs),
+        "can_express_need": acts_as_member(request.user),
         "profile_complete": _profile_complete(person),
         "pending_people_count": (
             Person.objects.pending().count() if is_coordinator(request.user) else None
