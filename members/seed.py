@@ -519,11 +519,18 @@ NEED_TAGS = [
 TAG_OF_THEME = {"formation": "formation", "financement": "financement"}
 
 
+ORGANIZATIONS_PER_SCALE = 80
+PEOPLE_PER_SCALE = 200
+
+
 def seed(*, scale: int, log) -> None:
-    """Create the demo network, `scale` times one département's volumes."""
+    """Create the demo network, `scale` times one département's volumes.
+
+    Organisations and people are drawn block by block (one block per scale) and each from
+    its own seed, so that `--scale 3` after `--scale 1` keeps the first block as it is."""
     rng = random.Random(95)
-    organizations = _organizations(rng, count=80 * scale)
-    people = _people(rng, organizations, count=200 * scale)
+    organizations = _organizations(scale)
+    people = _people(organizations, scale)
     _demo_accounts(organizations)
     groups = _groups(rng, people, scale)
     _needs(rng, people, groups, count=50 * scale)
@@ -559,18 +566,16 @@ def job_title(rng, type_slug: str, first_name: str, *, heads: bool = True) -> st
 # --- Organisations ---------------------------------------------------------------------------
 
 
-def _communes_by_epci(rng):
+def _communes_by_epci():
     by_epci = {}
     for commune in Commune.objects.order_by("-population"):
         by_epci.setdefault(commune.epci_id, []).append(commune)
     return by_epci
 
 
-def _type_plan(rng, count) -> list[str]:
-    """The type of each of `count` organisations, in the shares of TYPES, shuffled."""
-    per_scale = [slug for slug, spec in TYPES.items() for _ in range(spec["share"])]
-    plan = per_scale * (count // len(per_scale) + 1)
-    plan = plan[:count]
+def _type_plan(rng) -> list[str]:
+    """The types of one block of organisations, in the shares of TYPES, shuffled."""
+    plan = [slug for slug, spec in TYPES.items() for _ in range(spec["share"])]
     rng.shuffle(plan)
     return plan
 
@@ -614,37 +619,41 @@ def _place(rng, slug, communes, used, company_index):
     return commune, f"{patterns[0].format(c=commune.name, of=of_place(commune.name))} {len(used)}"
 
 
-def _organizations(rng, *, count):
+def _organizations(scale):
     types = {t.slug: t for t in OrganizationType.objects.all()}
-    by_epci = _communes_by_epci(rng)
+    by_epci = _communes_by_epci()
     epcis = list(Epci.objects.order_by("siren"))
     rows, used, companies = [], set(), 0
-    for slug, epci_id in zip(_type_plan(rng, count), _epci_plan(rng, epcis, count), strict=True):
-        kind = types[slug]
-        commune, name = _place(rng, slug, by_epci[epci_id], used, companies)
-        companies += slug == "compagnie"
-        used.add(slugify(name))
-        rows.append(
-            Organization(
-                name=name,
-                slug=slugify(name),
-                sector=kind.sector,
-                type=kind,
-                commune=commune,
-                address=f"{rng.randint(1, 120)} rue {rng.choice(STREETS)}",
-                public_description=f"{TYPES[slug]['noun']} {at_place(commune.name)}, membre du "
-                "réseau éveil artistique et culturel du Val-d'Oise.",
-                listed_publicly=rng.random() < 0.7,
-                status=OrganizationStatus.ACTIVE,
-                website=f"https://www.{slugify(name)[:40]}.example.fr",
-            )
-        )
+    for block in range(scale):
+        rng = random.Random(f"organisations-{block}")
+        plan = _type_plan(rng)
+        for slug, epci_id in zip(plan, _epci_plan(rng, epcis, len(plan)), strict=True):
+            commune, name = _place(rng, slug, by_epci[epci_id], used, companies)
+            companies += slug == "compagnie"
+            used.add(slugify(name))
+            rows.append(_organization_row(rng, types[slug], commune, name))
     Organization.objects.bulk_create(rows, ignore_conflicts=True)
     organizations = list(
         Organization.objects.filter(slug__in=used).select_related("type").order_by("pk")
     )
-    _attach_m2m(rng, organizations)
+    _attach_m2m(organizations)
     return organizations
+
+
+def _organization_row(rng, kind, commune, name) -> Organization:
+    return Organization(
+        name=name,
+        slug=slugify(name),
+        sector=kind.sector,
+        type=kind,
+        commune=commune,
+        address=f"{rng.randint(1, 120)} rue {rng.choice(STREETS)}",
+        public_description=f"{TYPES[kind.slug]['noun']} {at_place(commune.name)}, membre du "
+        "réseau éveil artistique et culturel du Val-d'Oise.",
+        listed_publicly=rng.random() < 0.7,
+        status=OrganizationStatus.ACTIVE,
+        website=f"https://www.{slugify(name)[:40]}.example.fr",
+    )
 
 
 def _disciplines_of(rng, organization) -> list[str]:
@@ -654,7 +663,8 @@ def _disciplines_of(rng, organization) -> list[str]:
     return always + rng.sample(sometimes, rng.randint(0, min(2, len(sometimes))))
 
 
-def _attach_m2m(rng, organizations):
+def _attach_m2m(organizations):
+    """Disciplines and ages of each organisation, drawn from its own seed (its slug)."""
     disciplines = {d.slug: d.pk for d in Discipline.objects.all()}
     ages = {a.code: a.pk for a in AgeGroup.objects.all()}
     disciplines_through = Organization.disciplines.through
@@ -663,7 +673,7 @@ def _attach_m2m(rng, organizations):
         [
             disciplines_through(organization_id=o.pk, discipline_id=disciplines[slug])
             for o in organizations
-            for slug in _disciplines_of(rng, o)
+            for slug in _disciplines_of(random.Random(o.slug), o)
         ],
         ignore_conflicts=True,
     )
@@ -687,36 +697,47 @@ def _first_name(rng, sector) -> str:
     return rng.choice(FEMININE_NAMES if feminine else MASCULINE_NAMES)
 
 
-def _people(rng, organizations, *, count):
+def _organization_of(index, organizations):
+    """Person `index` works for an organisation of their own block; the first ones of each
+    block are the referents of its organisations."""
+    block, position = divmod(index, PEOPLE_PER_SCALE)
+    return organizations[block * ORGANIZATIONS_PER_SCALE + position % ORGANIZATIONS_PER_SCALE]
+
+
+def _people(organizations, scale):
     password = make_password(None)  # unusable: generated people never log in
-    emails = [f"membre{index:05d}@demo.consortium95.fr" for index in range(count)]
-    # Person `index` works for organisation `index % len(organizations)` (see _affiliate).
-    User.objects.bulk_create(
-        [
+    emails = [
+        f"membre{index:05d}@demo.consortium95.fr" for index in range(PEOPLE_PER_SCALE * scale)
+    ]
+    rows = []
+    for index, email in enumerate(emails):
+        rng = random.Random(email)
+        sector = _organization_of(index, organizations).sector
+        rows.append(
             User(
                 email=email,
-                first_name=_first_name(rng, organizations[index % len(organizations)].sector),
+                first_name=_first_name(rng, sector),
                 last_name=rng.choice(LAST_NAMES),
                 password=password,
             )
-            for index, email in enumerate(emails)
-        ],
-        ignore_conflicts=True,
-    )
-    users = list(User.objects.filter(email__in=emails).order_by("pk"))
+        )
+    User.objects.bulk_create(rows, ignore_conflicts=True)
+    users = list(User.objects.filter(email__in=emails).order_by("email"))
     Person.objects.bulk_create(
         [Person(user=user, status=PersonStatus.ACTIVE) for user in users], ignore_conflicts=True
     )
-    people = list(Person.objects.filter(user__in=users).select_related("user").order_by("pk"))
-    _affiliate(rng, people, organizations)
+    people = list(
+        Person.objects.filter(user__in=users).select_related("user").order_by("user__email")
+    )
+    _affiliate(people, organizations)
     return people
 
 
-def _affiliate(rng, people, organizations):
-    rows = []
+def _affiliate(people, organizations):
+    rows, partner_creche = [], _partner_creche(organizations)
     for index, person in enumerate(people):
-        organization = organizations[index % len(organizations)]
-        is_referent = index < len(organizations)
+        organization = _organization_of(index, organizations)
+        is_referent = index % PEOPLE_PER_SCALE < ORGANIZATIONS_PER_SCALE
         rows.append(
             Affiliation(
                 person=person,
@@ -726,10 +747,18 @@ def _affiliate(rng, people, organizations):
             )
         )
         person.job_title = job_title(
-            rng, organization.type.slug, person.user.first_name, heads=is_referent
+            random.Random(person.user.email),
+            organization.type.slug,
+            person.user.first_name,
+            heads=is_referent and organization != partner_creche,
         )
     Affiliation.objects.bulk_create(rows, ignore_conflicts=True)
     Person.objects.bulk_update(people, ["job_title"])
+
+
+def _partner_creche(organizations):
+    """The crèche the demo partner runs (its director: no other head there)."""
+    return next(o for o in organizations if o.type.slug == "eaje")
 
 
 def _demo_accounts(organizations):
@@ -739,7 +768,7 @@ def _demo_accounts(organizations):
     person, _ = Person.objects.get_or_create(
         user=partner, defaults={"status": PersonStatus.ACTIVE, "job_title": "Directrice de crèche"}
     )
-    creche = next(o for o in organizations if o.type.slug == "eaje")
+    creche = _partner_creche(organizations)
     Affiliation.objects.get_or_create(
         person=person,
         organization=creche,

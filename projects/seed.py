@@ -1177,16 +1177,16 @@ UNDER_REVIEW = [
 
 
 def _practice_row(rng, placing, ctx, projects, index, status, taken) -> Practice:
-    title, summary, disciplines, types = PRACTICES[index % len(PRACTICES)]
-    organization = _practice_organization(placing, ctx, types, title, taken)
+    theme, summary, disciplines, types = PRACTICES[index % len(PRACTICES)]
+    organization = _practice_organization(placing, ctx, types, theme, taken)
     commune = organization.commune if organization else ctx["communes"][index % 60]
-    title = f"{title} ({commune.name})"
+    title = f"{theme} ({commune.name})"
     taken.add(title)
     people = ctx["people_of"].get(organization.pk, []) if organization else []
     published = status in {PracticeStatus.PUBLISHED, PracticeStatus.WITHDRAWN}
     practice = Practice(
         title=title,
-        slug=f"{slugify(title)[:200]}-{index + 1}",
+        slug=f"{slugify(theme)[:200]}-{index + 1}",  # by position: the commune may change
         summary=summary,
         context=rng.choice(CONTEXTS),
         what_was_done=rng.choice(WHAT_WAS_DONE),
