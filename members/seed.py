@@ -505,6 +505,21 @@ NEEDS = [
     ("Mutualiser des tapis et coussins pour les lectures", "lecture"),
     ("Connaître les appels à projets culture et petite enfance", "financement"),
     ("Échanger avec d'autres RPE sur les ateliers d'éveil musical", "artistes-en-creche"),
+    ("Emprunter des instruments pour les temps d'éveil musical", "artistes-en-creche"),
+    ("Des albums en plusieurs langues pour les familles", "lecture"),
+    ("Un car pour emmener les enfants au spectacle", "mobilite"),
+    ("Être accompagnés pour écrire une demande de subvention", "financement"),
+    ("Des spectacles qui se jouent dans une salle de crèche", "spectacles"),
+    ("Former les assistantes maternelles à l'éveil culturel", "formation"),
+    ("Rencontrer les médiathèques de l'intercommunalité", "lecture"),
+    ("Faire venir les familles éloignées de la culture", "lien-parent-enfant"),
+    ("Un lieu pour les ateliers parents-enfants le samedi", "lien-parent-enfant"),
+    ("Adapter les ateliers aux enfants en situation de handicap", "formation"),
+    ("Travailler avec l'ASE sur les visites médiatisées en musique", "enfance-protegee"),
+    ("Trouver une compagnie pour une résidence d'un an", "artistes-en-creche"),
+    ("Des séances de cinéma adaptées aux 2-3 ans", "spectacles"),
+    ("Partager le coût d'un spectacle entre plusieurs communes", "financement"),
+    ("Des tapis de lecture pour les salles d'attente de PMI", "lecture"),
 ]
 
 # The coordination's own labels, set when she triages a need.

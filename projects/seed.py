@@ -522,6 +522,186 @@ RESOURCES = [
         "Ouvrages et articles sur l'éveil artistique et le développement du jeune enfant.",
         ["livre-lecture"],
     ),
+    (
+        ResourceKind.GUIDE,
+        "Accueillir un artiste en résidence dans une crèche",
+        "Les étapes d'une résidence : rencontre avec l'équipe, calendrier, place des parents, bilan.",
+        [],
+    ),
+    (
+        ResourceKind.GUIDE,
+        "L'éveil musical au quotidien : chanter avec les bébés",
+        "Pourquoi chanter avec les tout-petits, et comment s'y prendre même sans formation musicale.",
+        ["musique", "chant"],
+    ),
+    (
+        ResourceKind.GUIDE,
+        "Emmener les tout-petits au musée",
+        "Préparer la visite, choisir les œuvres, rythmer le parcours et accueillir les parents.",
+        ["patrimoine"],
+    ),
+    (
+        ResourceKind.GUIDE,
+        "Le cinéma avec les moins de 6 ans",
+        "Durée des films, lumière, son, place des adultes : les repères des salles du réseau.",
+        ["cinema-image"],
+    ),
+    (
+        ResourceKind.GUIDE,
+        "Danser avec les bébés",
+        "Des propositions de mouvement libre et de jeux dansés pour les lieux d'accueil.",
+        ["danse"],
+    ),
+    (
+        ResourceKind.GUIDE,
+        "Les écrans et le tout-petit : repères pour les professionnels",
+        "Ce que disent les recommandations, et comment en parler avec les familles.",
+        ["arts-numeriques"],
+    ),
+    (
+        ResourceKind.TOOL,
+        "Questionnaire aux familles après un spectacle",
+        "Quelques questions simples pour recueillir l'avis des parents, en français et en pictogrammes.",
+        ["theatre"],
+    ),
+    (
+        ResourceKind.TOOL,
+        "Calendrier partagé des spectacles jeune public du Val-d'Oise",
+        "Les dates des spectacles pour les 0-6 ans programmés par les lieux du réseau.",
+        ["theatre", "marionnette", "cirque"],
+    ),
+    (
+        ResourceKind.TOOL,
+        "Kit d'accueil d'une malle de lecture",
+        "Fiche de prêt, liste des albums, conseils d'entretien et affichette pour les parents.",
+        ["livre-lecture"],
+    ),
+    (
+        ResourceKind.TOOL,
+        "Fiche d'évaluation d'une action d'éveil",
+        "Les indicateurs suivis par le réseau : enfants touchés, familles, professionnels formés.",
+        [],
+    ),
+    (
+        ResourceKind.TEMPLATE,
+        "Modèle de convention de partenariat crèche – médiathèque",
+        "Objet, engagements de chacun, calendrier des lectures et modalités de prêt.",
+        ["livre-lecture"],
+    ),
+    (
+        ResourceKind.TEMPLATE,
+        "Modèle d'autorisation de droit à l'image",
+        "Autorisation à faire signer aux parents avant de photographier ou filmer un atelier.",
+        [],
+    ),
+    (
+        ResourceKind.TEMPLATE,
+        "Modèle de bilan d'une action subventionnée",
+        "Trame du bilan qualitatif et financier demandé par la plupart des financeurs.",
+        [],
+    ),
+    (
+        ResourceKind.TEMPLATE,
+        "Modèle de fiche technique d'un spectacle en crèche",
+        "Espace, jauge, durée, installation : la fiche à envoyer à la compagnie avant sa venue.",
+        ["theatre"],
+    ),
+    (
+        ResourceKind.BIBLIOGRAPHY,
+        "Comptines et jeux de doigts : une sélection de recueils",
+        "Des recueils de comptines d'ici et d'ailleurs, avec ou sans disque.",
+        ["chant"],
+    ),
+    (
+        ResourceKind.BIBLIOGRAPHY,
+        "Albums sans texte et imagiers pour les bébés",
+        "Une sélection d'imagiers et d'albums sans texte, à partager dès les premiers mois.",
+        ["livre-lecture"],
+    ),
+    (
+        ResourceKind.BIBLIOGRAPHY,
+        "Livres en plusieurs langues pour la petite enfance",
+        "Des albums bilingues et en langues des familles, proposés par les bibliothèques du réseau.",
+        ["livre-lecture"],
+    ),
+    (
+        ResourceKind.BIBLIOGRAPHY,
+        "Écouter de la musique avec les tout-petits : une discothèque",
+        "Des disques de musiques du monde, classiques et contemporaines choisis pour les 0-3 ans.",
+        ["musique"],
+    ),
+    (
+        ResourceKind.VIDEO,
+        "Vidéo : une lecture en salle d'attente de PMI",
+        "Cinq minutes dans un centre de PMI où une bibliothécaire lit des albums aux familles.",
+        ["livre-lecture"],
+    ),
+    (
+        ResourceKind.VIDEO,
+        "Vidéo : un spectacle très jeune public, de la création à la tournée",
+        "Une compagnie du Val-d'Oise raconte la création de son spectacle pour les bébés.",
+        ["theatre"],
+    ),
+    (
+        ResourceKind.VIDEO,
+        "Vidéo : danse et motricité libre au multi-accueil",
+        "Une danseuse et une équipe de crèche racontent une année d'ateliers de mouvement.",
+        ["danse"],
+    ),
+    (
+        ResourceKind.VIDEO,
+        "Vidéo : retour sur la rencontre départementale du réseau",
+        "Les temps forts de la rencontre annuelle des professionnels de la culture et de la petite enfance.",
+        [],
+    ),
+    (
+        ResourceKind.LINK,
+        "Plan « 1000 premiers jours » : ressources pour les professionnels",
+        "Le site national des 1000 premiers jours de l'enfant et ses ressources sur l'éveil.",
+        [],
+    ),
+    (
+        ResourceKind.LINK,
+        "Protocole culture – petite enfance du ministère de la Culture",
+        "Le texte de référence signé par les ministères de la Culture et des Familles.",
+        [],
+    ),
+    (
+        ResourceKind.LINK,
+        "Annuaire des spectacles très jeune public",
+        "Un annuaire national des compagnies et des spectacles pour les 0-3 ans.",
+        ["theatre"],
+    ),
+    (
+        ResourceKind.LINK,
+        "Portail de la Bibliothèque départementale du Val-d'Oise",
+        "Le catalogue, les expositions et les malles prêtées aux bibliothèques du département.",
+        ["livre-lecture"],
+    ),
+    (
+        ResourceKind.LINK,
+        "Caf.fr : fonds et appels à projets petite enfance",
+        "Les aides de la CAF aux lieux d'accueil du jeune enfant et aux actions de parentalité.",
+        [],
+    ),
+    (
+        ResourceKind.GUIDE,
+        "Associer les parents aux ateliers artistiques",
+        "Inviter, accueillir, laisser sa place au parent : ce que les structures du réseau ont appris.",
+        [],
+    ),
+    (
+        ResourceKind.TOOL,
+        "Carte des lieux culturels accessibles aux poussettes",
+        "Les lieux culturels du Val-d'Oise où l'on entre facilement avec une poussette.",
+        [],
+    ),
+    (
+        ResourceKind.GUIDE,
+        "Marionnettes et théâtre d'objets avec les tout-petits",
+        "Fabriquer et manipuler des marionnettes simples avec les enfants et les parents.",
+        ["marionnette"],
+    ),
 ]
 
 # title, summary, disciplines (named in the text), types of the organisations that run it
@@ -1091,8 +1271,8 @@ def _checklist(rng, plan) -> list[DossierDocument]:
 def _resource_row(rng, ctx, index) -> Resource:
     kind, title, summary, disciplines = RESOURCES[index % len(RESOURCES)]
     edition = index // len(RESOURCES)
-    if edition:
-        title = f"{title} (volume {edition + 1})"
+    if edition:  # beyond one département's resources (--scale): earlier editions
+        title = f"{title} (édition {ctx['today'].year - edition})"
     slug = f"{slugify(title)[:200]}-{index + 1}"
     draft = index % 8 == 7
     has_file = kind in {ResourceKind.TEMPLATE, ResourceKind.TOOL} and index % 2 == 0
