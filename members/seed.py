@@ -572,7 +572,7 @@ def job_title(rng, type_slug: str, first_name: str, *, heads: bool = True) -> st
     if not heads:
         titles = [pair for pair in titles if not pair[0].startswith(HEAD_TITLES)] or titles
     gender = gender_of(first_name)
-    if not gender:
+    if not gender:  # _first_name gives epicene names only where such a title exists
         titles = [pair for pair in titles if pair[0] == pair[1]] or titles
     masculine, feminine = rng.choice(titles)
     return masculine if gender == "m" else feminine
@@ -705,10 +705,12 @@ def _attach_m2m(organizations):
 # --- People ----------------------------------------------------------------------------------
 
 
-def _first_name(rng, sector) -> str:
-    if rng.random() < EPICENE_SHARE:
+def _first_name(rng, organization) -> str:
+    """A first name; an epicene one only where a title reads the same in both genders."""
+    neutral = [m for m, f in TYPES[organization.type.slug]["titles"] if m == f]
+    if rng.random() < EPICENE_SHARE and not all(t.startswith(HEAD_TITLES) for t in neutral):
         return rng.choice(EPICENE_NAMES)
-    feminine = rng.random() < FEMININE_SHARE[sector]
+    feminine = rng.random() < FEMININE_SHARE[organization.sector]
     return rng.choice(FEMININE_NAMES if feminine else MASCULINE_NAMES)
 
 
@@ -727,11 +729,11 @@ def _people(organizations, scale):
     rows = []
     for index, email in enumerate(emails):
         rng = random.Random(email)
-        sector = _organization_of(index, organizations).sector
+        organization = _organization_of(index, organizations)
         rows.append(
             User(
                 email=email,
-                first_name=_first_name(rng, sector),
+                first_name=_first_name(rng, organization),
                 last_name=rng.choice(LAST_NAMES),
                 password=password,
             )

@@ -806,7 +806,7 @@ def seed(*, scale: int, log) -> None:
     rng = random.Random(5)
     ctx = _context()
     opportunities = _opportunities(rng, ctx, count=OPPORTUNITIES_PER_SCALE * scale)
-    projects = _projects(rng, ctx, count=PROJECTS_PER_SCALE * scale, scale=scale)
+    projects = _projects(rng, ctx, count=PROJECTS_PER_SCALE * scale)
     _dossiers(rng, ctx, opportunities, projects, count=DOSSIERS_PER_SCALE * scale)
     _resources(rng, ctx, count=RESOURCES_PER_SCALE * scale)
     _practices(rng, ctx, projects, count=PRACTICES_PER_SCALE * scale)
@@ -997,13 +997,14 @@ def _project_status(rng, starts_on, today) -> str:
     return ProjectStatus.FINISHED if (today - starts_on).days > 365 else ProjectStatus.RUNNING
 
 
-def _projects(rng, ctx, *, count, scale) -> list[Project]:
-    experiments = EXPERIMENTS_PER_SCALE * scale
-    # The experiments are spread: every third project until there are enough.
-    rows = [
-        _project_row(rng, ctx, index, experiment=index % 3 == 0 and index // 3 < experiments)
-        for index in range(count)
-    ]
+def _projects(rng, ctx, *, count) -> list[Project]:
+    # The experiments are spread: every third project of each block of one département
+    # until there are enough (block by block, so that scaling up keeps the first block).
+    rows = []
+    for index in range(count):
+        position = index % PROJECTS_PER_SCALE
+        experiment = position % 3 == 0 and position // 3 < EXPERIMENTS_PER_SCALE
+        rows.append(_project_row(rng, ctx, index, experiment=experiment))
     new = _new(Project, rows)
     _project_partners(rng, ctx, new)
     _link(Project.age_groups, new, lambda p: _some(rng, ctx["ages"], 1, 2))
@@ -1401,10 +1402,9 @@ def _practice_organization(rng, ctx, types, title, taken):
 
 
 def _practices(rng, ctx, projects, *, count) -> None:
-    extra = len(UNDER_REVIEW) * (count // PRACTICES_PER_SCALE)
-    statuses = [PracticeStatus.PUBLISHED] * count + [
-        UNDER_REVIEW[i % len(UNDER_REVIEW)] for i in range(extra)
-    ]
+    # Block by block (one per scale): the published sheets, then a few under review.
+    block = [PracticeStatus.PUBLISHED] * PRACTICES_PER_SCALE + UNDER_REVIEW
+    statuses = block * (count // PRACTICES_PER_SCALE)
     # Titles name the commune of the organisation chosen: chosen with a generator of their
     # own, so that a second run (where earlier steps draw less) finds the same slugs.
     placing, taken = random.Random(30), set()

@@ -4,10 +4,12 @@ dossiers that fit their organisation, a plausible pipeline, and honest console o
 
 The demo is seeded once for the module, in a transaction rolled back at the end."""
 
+import random
 import re
 from collections import Counter
 from datetime import timedelta
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
@@ -19,6 +21,7 @@ from consortium.core.models import User
 from consortium.core.seed import DEMO_PASSWORD, at_place, of_place
 from events.enums import EventKind
 from events.models import Event, Session
+from members.enums import Sector
 from members.models import (
     Action,
     Need,
@@ -26,6 +29,7 @@ from members.models import (
     Person,
     WorkingGroup,
 )
+from members.seed import TYPES, _first_name, job_title
 from projects.enums import DossierKind, DossierStatus, OpportunityKind
 from projects.models import Dossier, DossierTransition, Opportunity, Practice, Project, Resource
 
@@ -182,6 +186,22 @@ def test_job_titles_agree_with_the_first_name(console):
             wrong.append((first_name, title))
     assert checked >= 150
     assert wrong == []
+
+
+@pytest.mark.parametrize("type_slug", sorted(TYPES))
+def test_every_type_gives_titles_that_agree_with_any_drawn_name(type_slug):
+    organization = SimpleNamespace(type=SimpleNamespace(slug=type_slug), sector=Sector.CULTURE)
+    for seed in range(300):
+        rng = random.Random(seed)
+        first_name = _first_name(rng, organization)
+        for heads in (True, False):
+            genders = _genders(job_title(rng, type_slug, first_name, heads=heads))
+            if first_name in WOMEN:
+                assert "m" not in genders
+            elif first_name in MEN:
+                assert "f" not in genders
+            else:
+                assert first_name in EPICENE and not genders, (first_name, type_slug)
 
 
 def test_one_head_per_organisation(console):
