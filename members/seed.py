@@ -621,11 +621,14 @@ def _name_choices(rng, slug, company_index):
     return [first, *others] if "{of}" in first else rng.sample([first, *others], len(others) + 1)
 
 
-def _place(rng, slug, communes, used, company_index):
-    """A commune and a name not taken yet for an organisation of type `slug`."""
-    candidates = _candidate_communes(rng, communes, TYPES[slug]["min_population"])
+def _place(rng, slug, communes, everywhere, used, company_index):
+    """A commune and a name not taken yet for an organisation of type `slug`: in its EPCI
+    if it can, else in the nearest-sized commune elsewhere (large scales fill the EPCIs)."""
+    minimum = TYPES[slug]["min_population"]
+    candidates = _candidate_communes(rng, communes, minimum)
+    elsewhere = [c for c in everywhere if c.population >= minimum and c not in candidates]
     patterns = _name_choices(rng, slug, company_index)
-    for commune in candidates:
+    for commune in candidates + elsewhere:
         for pattern in patterns:
             name = pattern.format(c=commune.name, of=of_place(commune.name))
             if slugify(name) not in used:
@@ -637,13 +640,15 @@ def _place(rng, slug, communes, used, company_index):
 def _organizations(scale):
     types = {t.slug: t for t in OrganizationType.objects.all()}
     by_epci = _communes_by_epci()
+    everywhere = [c for communes in by_epci.values() for c in communes]
+    everywhere.sort(key=lambda c: -c.population)
     epcis = list(Epci.objects.order_by("siren"))
     rows, used, companies = [], set(), 0
     for block in range(scale):
         rng = random.Random(f"organisations-{block}")
         plan = _type_plan(rng)
         for slug, epci_id in zip(plan, _epci_plan(rng, epcis, len(plan)), strict=True):
-            commune, name = _place(rng, slug, by_epci[epci_id], used, companies)
+            commune, name = _place(rng, slug, by_epci[epci_id], everywhere, used, companies)
             companies += slug == "compagnie"
             used.add(slugify(name))
             rows.append(_organization_row(rng, types[slug], commune, name))
