@@ -16,7 +16,15 @@ from django.utils.text import slugify
 
 from consortium.core.seed import of_place
 from members.enums import AffiliationStatus, OrganizationStatus, PersonStatus
-from members.models import Affiliation, Commune, Epci, Need, Person, WorkingGroup
+from members.models import (
+    Affiliation,
+    Commune,
+    Epci,
+    Need,
+    Organization,
+    Person,
+    WorkingGroup,
+)
 
 from .enums import Audience, EventKind, EventStatus, RegistrationStatus, Visibility
 from .models import Attendance, Event, Registration, ReminderPolicy, Session
@@ -112,13 +120,9 @@ DESCRIPTIONS = {
         "Les professionnel·les du réseau sont invité·es à venir avec leurs groupes d'enfants."
     ),
 }
-VENUES = [
-    "Salle des fêtes",
-    "Médiathèque",
-    "Centre culturel",
-    "Maison de la petite enfance",
-    "Théâtre municipal",
-]
+# Rooms every town has; the network's own places come first (HOST_TYPES).
+VENUES = ["Salle des fêtes", "Maison de la petite enfance", "Salle municipale"]
+HOST_TYPES = ["mediatheque", "theatre", "conservatoire", "centre-social", "musee", "cinema"]
 STREETS = ["rue de la République", "place de la Mairie", "avenue Jean-Jaurès", "rue Victor-Hugo"]
 # Kind of the index-th event: trainings and meetings most, festivals now and then.
 KIND_CYCLE = [
@@ -209,7 +213,24 @@ def _slots(rng, kind, day) -> list[tuple[datetime, datetime, Decimal | None]]:
     return [(_paris(day, time(9, 30)), _paris(day, time(12, 30)), None)]
 
 
-def _event_row(rng, index, count, places, groups, today) -> tuple[Event, list]:
+def _venues() -> dict[int, list[str]]:
+    """Per commune, the network's places that can host a meeting (its library, theatre…)."""
+    venues = {}
+    rows = Organization.objects.filter(
+        status=OrganizationStatus.ACTIVE, type__slug__in=HOST_TYPES
+    ).order_by("pk")
+    for commune_id, name in rows.values_list("commune_id", "name"):
+        venues.setdefault(commune_id, []).append(name)
+    return venues
+
+
+def _venue(rng, commune, venues) -> str:
+    """A member's place in the commune when there is one, else a municipal room."""
+    own = venues.get(commune.pk, [])
+    return rng.choice(own) if own else f"{rng.choice(VENUES)} {of_place(commune.name)}"
+
+
+def _event_row(rng, index, count, places, groups, today, venues) -> tuple[Event, list]:
     kind = KIND_CYCLE[index % len(KIND_CYCLE)]
     titles = TITLES[kind]
     title = titles[(index // len(KIND_CYCLE)) % len(titles)]
@@ -235,7 +256,7 @@ def _event_row(rng, index, count, places, groups, today) -> tuple[Event, list]:
         status=_status(index, offset),
         is_online=online,
         online_url="https://visio.consortium95.fr/rencontre-en-ligne" if online else "",
-        venue="" if online else f"{rng.choice(VENUES)} {of_place(commune.name)}",
+        venue="" if online else _venue(rng, commune, venues),
         address="" if online else f"{rng.randint(1, 60)} {rng.choice(STREETS)}",
         commune=None if online else commune,
         capacity=rng.choice([12, 15, 20, 24, 30, 40]),
@@ -261,7 +282,8 @@ def _events(rng, *, count) -> list[Event]:
     places = _communes_by_epci()
     groups = list(WorkingGroup.objects.filter(archived_at__isnull=True).order_by("pk"))
     today = timezone.localdate()
-    rows = [_event_row(rng, index, count, places, groups, today) for index in range(count)]
+    venues = _venues()
+    rows = [_event_row(rng, index, count, places, groups, today, venues) for index in range(count)]
     existing = set(
         Event.objects.filter(slug__in=[e.slug for e, _ in rows]).values_list("slug", flat=True)
     )
