@@ -1,4 +1,7 @@
-"""Demo accounts of the platform. Each app adds its own `seed.py`, run in app order."""
+"""Demo accounts of the platform. Each app adds its own `seed.py`, run in app order.
+
+Also the small French helpers every seed uses to put a commune's name in a sentence.
+"""
 
 from allauth.account.models import EmailAddress
 
@@ -13,7 +16,44 @@ DEMO_ACCOUNTS = [
     ("coordination@demo.consortium95.fr", "Camille", "Martin", Role.COORDINATION),
     ("observation@demo.consortium95.fr", "Dominique", "Bernard", Role.OBSERVATION),
     ("partenaire@demo.consortium95.fr", "Léa", "Petit", None),
+    # Her profile and organisation request, still pending, are made by the members seed.
+    ("en-attente@demo.consortium95.fr", "Hugo", "Lefèvre", None),
 ]
+PENDING_PARTNER = "en-attente@demo.consortium95.fr"
+ACCOUNT_LABELS = {PENDING_PARTNER: "Partenaire en attente de validation"}
+
+VOWELS = "AEIOUYÀÂÄÉÈÊËÎÏÔÖÛÜŒaeiouyàâäéèêëîïôöûüœ"
+# Place names whose "h" is aspirated: no elision ("de Haute-Isle").
+ASPIRATED_H = ("Haut", "Hou", "Ham", "Hal")
+
+
+def of_place(name: str) -> str:
+    """`name` after "de", as French writes it: « d'Argenteuil », « du Plessis-Bouchard »,
+    « des Mureaux », « de La Frette-sur-Seine », « de L'Isle-Adam », « de Haute-Isle »."""
+    if name.startswith("Le "):
+        return f"du {name[3:]}"
+    if name.startswith("Les "):
+        return f"des {name[4:]}"
+    if _elides(name):
+        return f"d'{name}"
+    return f"de {name}"
+
+
+def at_place(name: str) -> str:
+    """`name` after "à": « à Osny », « au Thillay », « aux Mureaux », « à La Roche-Guyon »."""
+    if name.startswith("Le "):
+        return f"au {name[3:]}"
+    if name.startswith("Les "):
+        return f"aux {name[4:]}"
+    return f"à {name}"
+
+
+def _elides(word: str) -> bool:
+    if not word:
+        return False
+    if word[0] in "Hh":
+        return not word.startswith(ASPIRATED_H) and len(word) > 1 and word[1] in VOWELS
+    return word[0] in VOWELS
 
 
 def demo_user(*, email: str, first_name: str, last_name: str, role: Role | None) -> User:
@@ -39,5 +79,6 @@ def seed(*, scale: int, log) -> dict:
         users[email] = demo_user(email=email, first_name=first_name, last_name=last_name, role=role)
     log(f"{len(users)} comptes de démonstration (mot de passe : {DEMO_PASSWORD})")
     for email, *_names, role in DEMO_ACCOUNTS:
-        log(f"  {role.label if role else 'Partenaire'} : {email}")
+        label = role.label if role else ACCOUNT_LABELS.get(email, "Partenaire")
+        log(f"  {label} : {email}")
     return users
