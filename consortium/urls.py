@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -6,6 +7,10 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from consortium.core.views import healthz
+
+# Staff sign in through allauth like everyone (its rate limits, second factor), never
+# through the admin's own login form.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("consortium.pages.urls")),
