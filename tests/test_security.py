@@ -4,13 +4,18 @@ on request bodies."""
 
 import io
 import logging
+import os
 import re
 import socket
 import struct
+import subprocess
+import sys
 import zlib
 
 import pytest
+import redis
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
@@ -183,6 +188,30 @@ def test_clients_behind_one_proxy_are_rate_limited_separately(client, settings):
     assert not locked_out(Client(), 99, "198.51.100.4")
 
 
+def test_the_environment_sets_the_proxies_the_body_cap_and_the_cache():
+    """Production settings come from the environment (django-environ in settings/base.py)."""
+    script = (
+        "from consortium.settings import base; "
+        "print(base.ALLAUTH_TRUSTED_PROXY_COUNT, base.REQUEST_MAX_BODY_SIZE, "
+        "base.CACHES['default']['BACKEND'])"
+    )
+    environment = {
+        **os.environ,
+        "ALLAUTH_TRUSTED_PROXY_COUNT": "2",
+        "DJANGO_REQUEST_MAX_BODY_SIZE": "1234",
+        "REDIS_URL": "redis://127.0.0.1:6379/9",
+    }
+    output = subprocess.run(
+        [sys.executable, "-c", script],
+        env=environment,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert output == ["2", "1234", "consortium.core.cache.ResilientRedisCache"]
+
+
 def test_without_trusted_proxy_every_client_shares_the_proxy_s_limit(client, settings):
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
     for n in range(10):
@@ -217,6 +246,21 @@ def test_login_works_while_redis_is_down(client, settings, caplog):
         assert caches["default"].add("clé", 1) is True
     warnings = [r for r in caplog.records if r.name == "consortium.core.cache"]
     assert len(warnings) == 1  # once per outage, not once per call
+
+
+def test_the_cache_stores_in_redis_when_it_answers(redis_url, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "consortium.core.cache.ResilientRedisCache", "LOCATION": redis_url}
+    }
+    cache = caches["default"]
+    cache.set("essai-securite", "valeur", 30)
+    try:
+        raw = redis.Redis.from_url(redis_url)
+        assert raw.exists(cache.make_and_validate_key("essai-securite"))
+        assert cache.get("essai-securite") == "valeur"
+        assert cache.add("essai-securite", "autre") is False
+    finally:
+        cache.delete("essai-securite")
 
 
 def test_the_cache_skips_redis_for_a_while_after_an_error(settings):
