@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -5,6 +6,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from consortium.core.views import healthz
+
+# Staff sign in through allauth like everyone (its rate limits, second factor), never
+# through the admin's own login form.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("consortium.pages.urls")),

@@ -37,6 +37,8 @@ class Redirect:
 
 LOGIN = Redirect("/accounts/login/", with_next=True)
 ADMIN_LOGIN = Redirect("/admin/login/", with_next=True)
+# allauth asks for the password again before a change to the second factor.
+REAUTHENTICATE = Redirect("/accounts/reauthenticate/", with_next=True)
 HOME = Redirect("/")
 SPACE = Redirect("/espace/")
 

@@ -4,12 +4,22 @@ Also the small French helpers every seed uses to put a commune's name in a sente
 """
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
+from allauth.mfa.utils import encrypt
 
 from .enums import Role
 from .models import User
 from .services import role_grant
 
 DEMO_PASSWORD = "demo-consortium-95"  # noqa: S105  (printed for the demo on purpose)
+
+# Staff must use a second factor: the demo coordinator's authenticator app and recovery
+# codes are fixed and public too (README), for the demo only. Add the secret to an
+# authenticator app, or type one of the codes (each works once) when the login asks.
+DEMO_TOTP_SECRET = "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U"  # noqa: S105
+DEMO_RECOVERY_SEED = "consortium-95-demo-recovery-codes"
 
 DEMO_ACCOUNTS = [
     # email, first name, last name, role
@@ -72,6 +82,19 @@ def demo_user(*, email: str, first_name: str, last_name: str, role: Role | None)
     return user
 
 
+def demo_second_factor(user: User) -> list[str]:
+    """Give `user` the demo authenticator app and recovery codes (kept if present);
+    return the recovery codes not used yet."""
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+    recovery, _created = Authenticator.objects.get_or_create(
+        user=user,
+        type=Authenticator.Type.RECOVERY_CODES,
+        defaults={"data": {"seed": encrypt(DEMO_RECOVERY_SEED), "used_mask": 0}},
+    )
+    return RecoveryCodes(recovery).get_unused_codes()
+
+
 def seed(*, scale: int, log) -> dict:
     """Create the demo accounts (idempotent). `scale` does not change their number."""
     users = {}
@@ -81,4 +104,8 @@ def seed(*, scale: int, log) -> dict:
     for email, *_names, role in DEMO_ACCOUNTS:
         label = role.label if role else ACCOUNT_LABELS.get(email, "Partenaire")
         log(f"  {label} : {email}")
+        if role == Role.COORDINATION:
+            codes = demo_second_factor(users[email])
+            log(f"    double authentification : clé TOTP {DEMO_TOTP_SECRET}")
+            log(f"    codes de secours (un usage chacun) : {' '.join(codes)}")
     return users

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from ._mail import mailers_from_url
@@ -51,11 +52,15 @@ INSTALLED_APPS = [
     "django_filters",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     *PROJECT_APPS,
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "consortium.core.middleware.RequestBodyLimitMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "consortium.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every page, 304 when the browser already has it (cached public pages).
     "django.middleware.http.ConditionalGetMiddleware",
@@ -68,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "consortium.core.middleware.SecondFactorRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "consortium.urls"
@@ -82,6 +88,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "consortium.core.context_processors.site",
@@ -117,7 +124,8 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down: an empty cache and a warning, not a 500 on every login.
+            "BACKEND": "consortium.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
@@ -162,6 +170,11 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Consortium éveil artistique] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+# Rate limits count per client address. Behind reverse proxies, every request comes from the
+# nearest proxy: say how many proxies you run, so the client address is read from
+# X-Forwarded-For (the entry that many places from the right). 0: no proxy, REMOTE_ADDR.
+# Never more than the proxies really in front: the extra entries can be forged by a client.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -174,6 +187,12 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
 }
+
+# Second factor (django-allauth MFA): an authenticator app (TOTP) with recovery codes.
+# Offered to everyone, mandatory for coordinators and staff
+# (consortium.core.middleware.SecondFactorRequiredMiddleware).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Consortium éveil artistique 95"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
@@ -300,6 +319,38 @@ SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (Django's ContentSecurityPolicyMiddleware): only the site's own
+# files; an inline <script> or <style> needs {{ csp_nonce }}; no inline style attribute.
+# data: images are the QR code of the authenticator app activation.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Browser features the site never uses, refused for it and anything it embeds.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
+# Request bodies: fields apart from files (Django's default, stated), and the whole body,
+# files included, refused with 413 before it is read. Larger than the biggest upload
+# (10 MB documents, 5 MB images) with room for forms that carry several files.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+REQUEST_MAX_BODY_SIZE = env.int("DJANGO_REQUEST_MAX_BODY_SIZE", default=50 * 1024 * 1024)
 
 ADMINS = []
 CONTACT_EMAIL = env("CONTACT_EMAIL", default="eveil-artistique@valdoise.fr")
