@@ -5,7 +5,7 @@ from django.utils import timezone
 from consortium.core.french import french_order
 from consortium.core.pdf import render_pdf
 
-from .models import Event, Registration
+from .models import Event, Registration, Session
 
 
 def attendance_sheet_pdf(event: Event) -> bytes:
@@ -24,8 +24,6 @@ def attendance_sheet_pdf(event: Event) -> bytes:
 
 def certificate_pdf(registration: Registration) -> bytes:
     """The attestation de présence of one trainee: sessions attended and hours."""
-    from .services import hours_attended, sessions_attended
-
     return render_pdf(
         template_name="events/pdf/certificate.html",
         context={
@@ -35,4 +33,25 @@ def certificate_pdf(registration: Registration) -> bytes:
             "hours": hours_attended(registration),
             "issued_on": timezone.localdate(),
         },
+    )
+
+
+def sessions_attended(registration: Registration, *, now=None) -> list[Session]:
+    """The sessions the person attended, by date: only those that have begun count (a
+    presence recorded ahead of time is no presence)."""
+    now = now or timezone.now()
+    attended = [
+        a.session
+        for a in registration.attendances.all()
+        if a.present and a.session.has_started(now)
+    ]
+    return sorted(attended, key=lambda session: session.starts_at)
+
+
+def hours_attended(registration: Registration, *, now=None) -> float:
+    """Hours of the sessions the person attended (for the certificate)."""
+    # float(): set hours are Decimals, computed ones floats, and the two do not add up.
+    return sum(
+        (float(session.duration_hours) for session in sessions_attended(registration, now=now)),
+        0.0,
     )

@@ -303,27 +303,6 @@ def attendance_save(*, session: Session, marks: dict[Registration, bool], by: Us
     return len(marks)
 
 
-def sessions_attended(registration: Registration, *, now=None) -> list[Session]:
-    """The sessions the person attended, by date: only those that have begun count (a
-    presence recorded ahead of time is no presence)."""
-    now = now or timezone.now()
-    attended = [
-        a.session
-        for a in registration.attendances.all()
-        if a.present and a.session.has_started(now)
-    ]
-    return sorted(attended, key=lambda session: session.starts_at)
-
-
-def hours_attended(registration: Registration, *, now=None) -> float:
-    """Hours of the sessions the person attended (for the certificate)."""
-    # float(): set hours are Decimals, computed ones floats, and the two do not add up.
-    return sum(
-        (float(session.duration_hours) for session in sessions_attended(registration, now=now)),
-        0.0,
-    )
-
-
 @transaction.atomic
 def reminder_policy_update(
     *, by: User, offsets_days: list[int], certificate_delay_hours: int

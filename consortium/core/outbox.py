@@ -32,6 +32,7 @@ from datetime import timedelta
 from email.mime.base import MIMEBase
 from urllib.parse import urlsplit
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import (
@@ -197,13 +198,16 @@ def _store(message: OutboxMessage) -> OutboxMessage | None:
     return message
 
 
+# The task that sends one row (consortium/core/tasks.py), asked for by its registered name:
+# the tasks call this module, never the reverse.
+OUTBOX_SEND_TASK = "consortium.core.tasks.outbox_send"
+
+
 def _request_delivery(message_id: int) -> None:
     # Publishing must never break the request that queued the message: with the broker
     # down, the row stays queued and the sweeper sends it later.
-    from .tasks import outbox_send
-
     try:
-        outbox_send.apply_async((message_id,), retry=False)
+        current_app.tasks[OUTBOX_SEND_TASK].apply_async((message_id,), retry=False)
     except Exception:
         logger.warning("outbox: broker unreachable, message %s left for the sweeper", message_id)
 

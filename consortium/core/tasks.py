@@ -11,6 +11,7 @@ from django.db import connections
 
 from .models import OutboxMessage
 from .outbox import (
+    OUTBOX_SEND_TASK,
     TRANSIENT_DB_ERRORS,
     SentNotRecorded,
     backoff,
@@ -54,6 +55,7 @@ OUTAGE_ERRORS = (
 
 
 @shared_task(
+    name=OUTBOX_SEND_TASK,
     bind=True,
     ignore_result=True,
     max_retries=None,

@@ -27,7 +27,7 @@ from member_factories import NeedFactory, WorkingGroupFactory, member_of
 
 from consortium.core.exceptions import DomainError
 from consortium.core.models import AuditLogEntry, OutboxMessage
-from events import services
+from events import documents, services
 from events.enums import EventKind, EventStatus, RegistrationStatus
 from events.models import Attendance, Event, Registration, ReminderPolicy, Session
 from members.enums import NeedStatus
@@ -769,7 +769,7 @@ def test_attendance_marks_everyone_in_one_post(coordinator_client, coordinator, 
         url("attendance", training, session_pk=second.pk), {f"presence-{ada.pk}": "present"}
     )
     ada.refresh_from_db()
-    assert services.hours_attended(ada) == 2.5 + 3.0
+    assert documents.hours_attended(ada) == 2.5 + 3.0
     page = html(coordinator_client.get(url("attendance", training, session_pk=first.pk)))
     assert "1 présent·e" in page and "1 absent·e" in page and "1 pas encore émargé·e" in page
     assert re.search(rf'name="presence-{ada.pk}" value="present"[^>]* checked', page)

@@ -184,7 +184,7 @@ def test_certificate_with_half_hours_is_written_the_french_way(training, trainee
     first = training.sessions.first()
     mark(trainees[1], [first])
     registration = Registration.objects.get(pk=trainees[1].pk)
-    assert services.hours_attended(registration) == 3.5
+    assert documents.hours_attended(registration) == 3.5
     text = pdf_text(documents.certificate_pdf(registration), tmp_path)
     assert "effectivement suivie : 3 h 30." in text
     assert "Zoé Lefèvre" in text and "Multi-accueil Pêche-Mêle" in text
@@ -221,7 +221,7 @@ def test_certificate_counts_only_sessions_that_have_begun(trainees, tmp_path):
     )
     mark(helene, [held, future])
     registration = Registration.objects.get(pk=helene.pk)
-    assert services.hours_attended(registration) == 3.5
+    assert documents.hours_attended(registration) == 3.5
     text = pdf_text(documents.certificate_pdf(registration), tmp_path)
     attended = text.split("Séances suivies")[1].split("Durée de formation")[0]
     assert when(held) in attended and when(future) not in attended
