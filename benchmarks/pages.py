@@ -1,11 +1,14 @@
-"""How list pages hold up when the network grows tenfold.
+"""How list pages hold up when the network grows tenfold and thirtyfold.
 
-Seeds a throwaway SQLite database with `seed_demo` at scale 1, measures each page with
-Django's test client (median of several requests, and its SQL query count), then seeds
-up to scale 10 and measures again. Times are printed as ratios against the home page
-measured in the same run and state, so that the machine's speed cancels out.
+Seeds a throwaway database (SQLite, or PostgreSQL with --postgres) with `seed_demo` at each
+scale in turn (1, 10, 30 by default; PostgreSQL is analysed after each load), measures each
+page with Django's test client (median of several requests, and its SQL query count), with
+the page cache emptied before each request so that what is timed is the page's own work.
+Times are printed as ratios against the home page measured in the same run and state, so
+that the machine's speed cancels out.
 
-    .venv/bin/python benchmarks/pages.py [--repeat 15]
+    .venv/bin/python benchmarks/pages.py [--repeat 15] [--scales 1,10,30]
+    .venv/bin/python benchmarks/pages.py --postgres postgres://postgres@127.0.0.1:5432/postgres
 """
 
 import argparse
@@ -14,6 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,12 +46,14 @@ PAGES = [
     ("dossiers (coordination)", "/dossiers/", "coordinator"),
     ("dossier board", "/dossiers/tableau/", "coordinator"),
     ("search", "/recherche/?q=musique", "member"),
+    ("search, public", "/recherche/?q=eveil+musical", "public"),
+    ("agenda.ics", "/agenda.ics", "public"),
 ]
 
 
-def setup_django(db_path: str) -> None:
+def setup_django(database_url: str) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "consortium.settings.test"
-    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
+    os.environ["DATABASE_URL"] = database_url
     os.environ.pop("REDIS_URL", None)
     import django
     from django.test.utils import setup_test_environment
@@ -72,12 +78,14 @@ def clients():
 
 
 def measure(client, path: str, repeat: int) -> tuple[float, int]:
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.get(path)  # warm caches and lazy imports
+    client.get(path)  # warm lazy imports
     times = []
     for _ in range(repeat):
+        cache.clear()  # the page's own work, not the page cache's
         start = time.perf_counter()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)
@@ -88,34 +96,74 @@ def measure(client, path: str, repeat: int) -> tuple[float, int]:
 
 def run_scale(scale: int, repeat: int) -> dict:
     from django.core.management import call_command
+    from django.db import connection
 
     call_command("seed_demo", scale=scale, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     made = clients()
     return {label: measure(made[who], path, repeat) for label, path, who in PAGES}
+
+
+@contextmanager
+def throwaway_database(postgres_url: str | None):
+    """A new database for the run, dropped at the end: a SQLite file or a PostgreSQL one."""
+    if not postgres_url:
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+        return
+    import psycopg
+
+    name = f"bench_pages_{os.getpid()}"
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute(f'create database "{name}"')
+    try:
+        yield postgres_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute(f'drop database if exists "{name}"')
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--scales", default="1,10,30")
+    parser.add_argument("--postgres", help="a PostgreSQL URL whose server may create databases")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        setup_django(str(Path(folder) / "bench.sqlite3"))
+    scales = [int(scale) for scale in args.scales.split(",")]
+    with throwaway_database(args.postgres) as url:
+        setup_django(url)
         from django.core.management import call_command
+        from django.db import connection
 
         call_command("migrate", verbosity=0)
-        small = run_scale(1, args.repeat)
-        large = run_scale(10, args.repeat)
-    base_small, base_large = small[PAGES[0][0]][0], large[PAGES[0][0]][0]
-    print(f"baseline (home page): {base_small * 1000:.1f} ms @1, {base_large * 1000:.1f} ms @10")
+        vendor = connection.vendor
+        results = {scale: run_scale(scale, args.repeat) for scale in scales}
+    report(vendor, scales, results)
+
+
+def report(vendor: str, scales: list[int], results: dict) -> None:
+    first, last = scales[0], scales[-1]
+    home = PAGES[0][0]
+    bases = {scale: results[scale][home][0] for scale in scales}
     print(
-        f"{'page':<22} {'x home @1':>10} {'x home @10':>11} {'@10 / @1':>9} {'queries @1/@10':>15}"
+        f"{vendor}, baseline (home page, uncached): "
+        + ", ".join(f"{bases[scale] * 1000:.1f} ms @{scale}" for scale in scales)
+    )
+    header = "".join(f"{f'x home @{scale}':>12}" for scale in scales)
+    print(
+        f"{'page':<24}{header}{f'@{last} / @{first}':>10}  queries "
+        + "/".join(f"@{scale}" for scale in scales)
     )
     for label, _path, _who in PAGES:
-        (t1, q1), (t10, q10) = small[label], large[label]
-        print(
-            f"{label:<22} {t1 / base_small:>10.2f} {t10 / base_large:>11.2f} "
-            f"{t10 / t1:>9.2f} {q1:>7}/{q10:<7}"
-        )
+        ratios = "".join(f"{results[scale][label][0] / bases[scale]:>12.2f}" for scale in scales)
+        growth = results[last][label][0] / results[first][label][0]
+        counts = "/".join(str(results[scale][label][1]) for scale in scales)
+        print(f"{label:<24}{ratios}{growth:>10.2f}  {counts}")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_ADDR = "127.0.0.1:8000"
 PANGO_HINT = (
     "WeasyPrint (PDF) needs Pango. Install it with: "
     "sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 "
@@ -53,8 +54,20 @@ def stop(children: list[subprocess.Popen]) -> None:
             os.killpg(child.pid, signal.SIGKILL)
 
 
-def main() -> None:
+def dev_address(args: list[str], environ) -> str:
+    """Where `./dev run` serves: its one argument, else DEV_ADDR, else 127.0.0.1:8000
+    (a bare port is on 127.0.0.1)."""
+    if len(args) > 1 or (args and args[0].startswith("-")):
+        sys.exit("usage: ./dev run [ADDRESS:PORT]   (for example: ./dev run 127.0.0.1:8200)")
+    address = args[0] if args else environ.get("DEV_ADDR") or DEFAULT_ADDR
+    return f"127.0.0.1:{address}" if address.isdigit() else address
+
+
+def main(args: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "consortium.settings.local")
+    # Exported before anything starts: the worker's e-mails link to this address too
+    # (SITE_URL follows DEV_ADDR, settings/base.py).
+    addr = os.environ["DEV_ADDR"] = dev_address(sys.argv[1:] if args is None else args, os.environ)
     check_pdf_libraries()
     # The Celery app makes its queue folders itself (consortium/celery.py).
     for folder in ("var/mail", "var/media"):
@@ -68,7 +81,6 @@ def main() -> None:
     # Before any child starts, so that a SIGTERM never leaves one behind.
     signal.signal(signal.SIGTERM, on_signal)
     celery = [sys.executable, "-m", "celery", "-A", "consortium"]
-    addr = os.environ.get("DEV_ADDR", "127.0.0.1:8000")
     children = [
         start([*celery, "worker", "-c", "1", "--without-mingle", "--without-gossip", "-l", "info"]),
         start([*celery, "beat", "-l", "info"]),

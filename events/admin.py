@@ -53,7 +53,12 @@ class EventAdmin(admin.ModelAdmin):
         "capacity",
     ]
     list_filter = ["status", "kind", "visibility", "audience", "is_online", "commune__epci"]
-    search_fields = ["title", "slug", "venue", "commune__name"]
+    search_fields = [
+        "title__folded_contains",
+        "slug",
+        "venue__folded_contains",
+        "commune__name__folded_contains",
+    ]
     list_select_related = ["commune", "group"]
     autocomplete_fields = ["commune", "group", "needs"]
     prepopulated_fields = {"slug": ["title"]}
@@ -98,7 +103,7 @@ class EventAdmin(admin.ModelAdmin):
 class SessionAdmin(admin.ModelAdmin):
     list_display = ["event", "starts_at", "ends_at", "label", "hours"]
     list_filter = ["event__kind"]
-    search_fields = ["event__title", "label"]
+    search_fields = ["event__title__folded_contains", "label__folded_contains"]
     list_select_related = ["event"]
     autocomplete_fields = ["event"]
     date_hierarchy = "starts_at"
@@ -124,9 +129,9 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_filter = ["status", "event__kind"]
     search_fields = [
         "person__user__email",
-        "person__user__last_name",
-        "event__title",
-        "organization_name",
+        "person__user__last_name__folded_contains",
+        "event__title__folded_contains",
+        "organization_name__folded_contains",
     ]
     list_select_related = ["person__user", "event"]
     readonly_fields = [
@@ -152,8 +157,8 @@ class AttendanceAdmin(admin.ModelAdmin):
     list_filter = ["present", "session__event__kind"]
     search_fields = [
         "registration__person__user__email",
-        "registration__person__user__last_name",
-        "session__event__title",
+        "registration__person__user__last_name__folded_contains",
+        "session__event__title__folded_contains",
     ]
     list_select_related = [
         "registration__person__user",
@@ -175,7 +180,7 @@ class CalendarFeedAdmin(ReadOnlyAdmin):
     """The secret calendar addresses: shown, never edited (a person renews their own)."""
 
     list_display = ["person"]
-    search_fields = ["person__user__email", "person__user__last_name"]
+    search_fields = ["person__user__email", "person__user__last_name__folded_contains"]
     list_select_related = ["person__user"]
     fields = ["person"]
 

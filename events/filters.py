@@ -42,10 +42,10 @@ def month_choices(*, past: bool = False, today=None) -> list[tuple[str, str]]:
 def _text_search(queryset, name, value):
     for term in value.split()[:8]:
         queryset = queryset.filter(
-            Q(title__icontains=term)
-            | Q(description__icontains=term)
-            | Q(venue__icontains=term)
-            | Q(commune__name__icontains=term)
+            Q(title__folded_contains=term)
+            | Q(description__folded_contains=term)
+            | Q(venue__folded_contains=term)
+            | Q(commune__name__folded_contains=term)
         )
     return queryset
 

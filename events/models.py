@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consortium.core.models import TimeStampedModel
+from consortium.core.validators import reject_bidi_controls
 from members.models import Commune, Need, Person, WorkingGroup
 
 from .enums import Audience, EventKind, EventStatus, RegistrationStatus, Visibility
@@ -19,7 +20,7 @@ from .querysets import EventQuerySet, RegistrationQuerySet, SessionQuerySet
 
 class Event(TimeStampedModel):
     kind = models.CharField(_("type"), max_length=20, choices=EventKind.choices)
-    title = models.CharField(_("titre"), max_length=200)
+    title = models.CharField(_("titre"), max_length=200, validators=[reject_bidi_controls])
     slug = models.SlugField(_("adresse courte"), max_length=220, unique=True)
     description = models.TextField(_("présentation"), max_length=8000)
     audience = models.CharField(
@@ -37,7 +38,9 @@ class Event(TimeStampedModel):
         blank=True,
         help_text=_("Communiqué aux seules personnes inscrites."),
     )
-    venue = models.CharField(_("lieu"), max_length=200, blank=True)
+    venue = models.CharField(
+        _("lieu"), max_length=200, blank=True, validators=[reject_bidi_controls]
+    )
     address = models.CharField(_("adresse"), max_length=250, blank=True)
     commune = models.ForeignKey(
         Commune,
@@ -153,6 +156,10 @@ class Session(models.Model):
 
     def __str__(self):
         return f"{self.event} – {timezone.localtime(self.starts_at):%d/%m/%Y %H:%M}"
+
+    def has_started(self, now=None) -> bool:
+        """Attendance is taken (and counted on certificates) once the session has begun."""
+        return self.starts_at <= (now or timezone.now())
 
     @property
     def duration_hours(self):

@@ -6,6 +6,7 @@ from django.db.models import Case, Count, Exists, Max, Min, OuterRef, Q, Subquer
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from consortium.core.french import french_order
 from consortium.core.models import ScopedQuerySet
 from consortium.core.query import subquery_count
 from members.access import is_member, sees_everything
@@ -52,6 +53,12 @@ class EventQuerySet(ScopedQuerySet):
     def past(self, now=None):
         return self.filter(last_end__lt=now or timezone.now()).order_by("-first_start", "-pk")
 
+    def feed_state(self) -> tuple[int, object]:
+        """How many rows and when the last of them changed: what a feed of these events
+        depends on (session changes touch their event), in one aggregate query."""
+        state = self.order_by().aggregate(rows=Count("pk"), changed=Max("updated_at"))
+        return state["rows"], state["changed"]
+
     def with_counts(self):
         """Annotate confirmed_count and waitlist_count (a subquery each)."""
         return self.annotate(
@@ -92,7 +99,11 @@ class RegistrationQuerySet(models.QuerySet):
         return self.filter(status=RegistrationStatus.CANCELLED).order_by("-cancelled_at", "-pk")
 
     def by_name(self):
-        return self.order_by("person__user__last_name", "person__user__first_name", "pk")
+        return self.order_by(
+            french_order("person__user__last_name"),
+            french_order("person__user__first_name"),
+            "pk",
+        )
 
     def for_listing(self):
         return self.select_related("person__user", "registered_by").order_by("status", "created_at")
@@ -129,7 +140,10 @@ class RegistrationQuerySet(models.QuerySet):
         )
 
     def with_presence(self):
-        """Annotate `attended`: present at one session at least (gives a certificate)."""
+        """Annotate `attended`: present at one session at least, one that has begun (gives a
+        certificate)."""
         attendance = apps.get_model("events", "Attendance").objects
-        present = attendance.filter(registration=OuterRef("pk"), present=True)
+        present = attendance.filter(
+            registration=OuterRef("pk"), present=True, session__starts_at__lte=timezone.now()
+        )
         return self.annotate(attended=Exists(present))

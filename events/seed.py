@@ -14,8 +14,17 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
+from consortium.core.seed import of_place
 from members.enums import AffiliationStatus, OrganizationStatus, PersonStatus
-from members.models import Affiliation, Commune, Epci, Need, Person, WorkingGroup
+from members.models import (
+    Affiliation,
+    Commune,
+    Epci,
+    Need,
+    Organization,
+    Person,
+    WorkingGroup,
+)
 
 from .enums import Audience, EventKind, EventStatus, RegistrationStatus, Visibility
 from .models import Attendance, Event, Registration, ReminderPolicy, Session
@@ -53,6 +62,42 @@ TITLES = {
         "Les p'tits bouts à la médiathèque",
     ],
 }
+# The half-days of each training and the meetings of a work session, named by what is done
+# there; an event has as many of its labels as it has sessions, in this order.
+SESSION_LABELS = {
+    "Formation : lire des albums aux tout-petits": [
+        "Choisir les albums",
+        "Lire à voix haute, avec le corps et la voix",
+        "Installer un coin lecture et associer les parents",
+        "Retour sur les lectures menées en structure",
+    ],
+    "Formation : accueillir un artiste en crèche": [
+        "Pourquoi un artiste auprès des tout-petits",
+        "Préparer la résidence avec l'équipe",
+        "Observer les enfants pendant les ateliers",
+        "Bilan et suites de la résidence",
+    ],
+    "Formation : éveil musical de 0 à 3 ans": [
+        "La voix et les comptines",
+        "Les instruments et l'écoute",
+        "Construire une séance d'éveil musical",
+        "Analyse de pratiques",
+    ],
+    "Formation : danse et motricité du tout-petit": [
+        "Le mouvement libre du bébé",
+        "Jeux dansés et espace",
+        "Danser avec les parents",
+        "Retour d'expériences",
+    ],
+    "Formation : le spectacle très jeune public": [
+        "Découvrir les formes du spectacle pour les 0-3 ans",
+        "Préparer la venue des enfants et des familles",
+        "Assister à une représentation et en parler",
+        "Construire une saison jeune public",
+    ],
+}
+WORK_SESSION_LABELS = ["Lancement et répartition du travail", "Relecture et mise en commun"]
+FESTIVAL_LABELS = ["Journée des lieux d'accueil", "Journée des familles"]
 DESCRIPTIONS = {
     EventKind.MEETING: (
         "Une matinée pour se rencontrer entre professionnel·les de la culture et de la petite "
@@ -75,13 +120,9 @@ DESCRIPTIONS = {
         "Les professionnel·les du réseau sont invité·es à venir avec leurs groupes d'enfants."
     ),
 }
-VENUES = [
-    "Salle des fêtes",
-    "Médiathèque",
-    "Centre culturel",
-    "Maison de la petite enfance",
-    "Théâtre municipal",
-]
+# Rooms every town has; the network's own places come first (HOST_TYPES).
+VENUES = ["Salle des fêtes", "Maison de la petite enfance", "Salle municipale"]
+HOST_TYPES = ["mediatheque", "theatre", "conservatoire", "centre-social", "musee", "cinema"]
 STREETS = ["rue de la République", "place de la Mairie", "avenue Jean-Jaurès", "rue Victor-Hugo"]
 # Kind of the index-th event: trainings and meetings most, festivals now and then.
 KIND_CYCLE = [
@@ -172,7 +213,24 @@ def _slots(rng, kind, day) -> list[tuple[datetime, datetime, Decimal | None]]:
     return [(_paris(day, time(9, 30)), _paris(day, time(12, 30)), None)]
 
 
-def _event_row(rng, index, count, places, groups, today) -> tuple[Event, list]:
+def _venues() -> dict[int, list[str]]:
+    """Per commune, the network's places that can host a meeting (its library, theatre…)."""
+    venues = {}
+    rows = Organization.objects.filter(
+        status=OrganizationStatus.ACTIVE, type__slug__in=HOST_TYPES
+    ).order_by("pk")
+    for commune_id, name in rows.values_list("commune_id", "name"):
+        venues.setdefault(commune_id, []).append(name)
+    return venues
+
+
+def _venue(rng, commune, venues) -> str:
+    """A member's place in the commune when there is one, else a municipal room."""
+    own = venues.get(commune.pk, [])
+    return rng.choice(own) if own else f"{rng.choice(VENUES)} {of_place(commune.name)}"
+
+
+def _event_row(rng, index, count, places, groups, today, venues) -> tuple[Event, list]:
     kind = KIND_CYCLE[index % len(KIND_CYCLE)]
     titles = TITLES[kind]
     title = titles[(index // len(KIND_CYCLE)) % len(titles)]
@@ -198,7 +256,7 @@ def _event_row(rng, index, count, places, groups, today) -> tuple[Event, list]:
         status=_status(index, offset),
         is_online=online,
         online_url="https://visio.consortium95.fr/rencontre-en-ligne" if online else "",
-        venue="" if online else f"{rng.choice(VENUES)} de {commune.name}",
+        venue="" if online else _venue(rng, commune, venues),
         address="" if online else f"{rng.randint(1, 60)} {rng.choice(STREETS)}",
         commune=None if online else commune,
         capacity=rng.choice([12, 15, 20, 24, 30, 40]),
@@ -224,19 +282,31 @@ def _events(rng, *, count) -> list[Event]:
     places = _communes_by_epci()
     groups = list(WorkingGroup.objects.filter(archived_at__isnull=True).order_by("pk"))
     today = timezone.localdate()
-    rows = [_event_row(rng, index, count, places, groups, today) for index in range(count)]
+    venues = _venues()
+    rows = [_event_row(rng, index, count, places, groups, today, venues) for index in range(count)]
     existing = set(
         Event.objects.filter(slug__in=[e.slug for e, _ in rows]).values_list("slug", flat=True)
     )
     new = [(event, slots) for event, slots in rows if event.slug not in existing]
     Event.objects.bulk_create([event for event, _ in new])
     Session.objects.bulk_create(
-        Session(event=event, starts_at=start, ends_at=end, hours=hours)
+        Session(event=event, starts_at=start, ends_at=end, hours=hours, label=label)
         for event, slots in new
-        for start, end, hours in slots
+        for (start, end, hours), label in zip(slots, _labels(event, len(slots)), strict=True)
     )
     _link_needs(rng, [event for event, _ in new if event.kind == EventKind.TRAINING])
     return [event for event, _ in new]
+
+
+def _labels(event, count) -> list[str]:
+    """What each session of `event` is about; a single meeting needs no label."""
+    if event.kind == EventKind.TRAINING:
+        return SESSION_LABELS[event.title][:count]
+    if count == 1:
+        return [""]
+    if event.kind == EventKind.WORK_SESSION:
+        return WORK_SESSION_LABELS[:count]
+    return FESTIVAL_LABELS[:count]
 
 
 def _link_needs(rng, trainings) -> None:

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from consortium.core.exceptions import DomainError, PermissionRefused
 from consortium.core.models import User
-from consortium.core.outbox import attachment, outbox_enqueue
+from consortium.core.outbox import already_queued, attachment, outbox_enqueue
+from consortium.core.pagecache import content_changed
 from consortium.core.services import audit_log_record
 from consortium.core.slugs import unique_slug
 from consortium.core.workflows import workflow_apply
@@ -65,6 +66,12 @@ def event_update(*, event: Event, actor: User, fields: dict, needs=None) -> Even
     return event
 
 
+def _touch(event: Event) -> None:
+    # A feed of events tells a change by its events' updated_at: a session's is its event's.
+    Event.objects.filter(pk=event.pk).update(updated_at=timezone.now())
+    content_changed()
+
+
 @transaction.atomic
 def session_save(
     *, event: Event, actor: User, fields: dict, session: Session | None = None
@@ -82,6 +89,7 @@ def session_save(
         target=event,
         data={"session": session.pk},
     )
+    _touch(event)
     return session
 
 
@@ -95,6 +103,7 @@ def session_delete(*, session: Session, actor: User) -> None:
     data = {"session": session.pk}
     session.delete()
     audit_log_record(actor=actor, action=EventsAuditAction.SESSION_DELETED, target=event, data=data)
+    _touch(event)
 
 
 @transaction.atomic
@@ -334,6 +343,8 @@ def attendance_mark(
         raise DomainError(_("Cette personne n'est pas inscrite à cette rencontre."))
     if registration.status != RegistrationStatus.CONFIRMED:
         raise DomainError(_("Seules les personnes inscrites peuvent être émargées."))
+    if not session.has_started():
+        raise DomainError(_("La séance n'a pas encore commencé : l'émargement ouvre à son début."))
     attendance, _created = Attendance.objects.update_or_create(
         registration=registration,
         session=session,
@@ -348,14 +359,6 @@ def attendance_save(*, session: Session, marks: dict[Registration, bool], actor:
     for registration, present in marks.items():
         attendance_mark(session=session, registration=registration, present=present, actor=actor)
     return len(marks)
-
-
-def hours_attended(registration: Registration) -> float:
-    """Hours of the sessions the person attended (for the certificate)."""
-    # float(): set hours are Decimals, computed ones floats, and the two do not add up.
-    return sum(
-        (float(a.session.duration_hours) for a in registration.attendances.all() if a.present), 0.0
-    )
 
 
 @transaction.atomic
@@ -407,13 +410,22 @@ def reminders_sweep(*, now=None) -> int:
 
 
 def _remind(event: Event, days: int) -> int:
-    registrations = event.registrations.confirmed().filter(person__wants_reminders=True)
     day = timezone.localdate(event.first_start, timezone.get_default_timezone())
     kind = f"participant_event_reminder:J-{days}:{day.isoformat()}"
+    # Those already reminded are left out in the same query, before anything is rendered:
+    # most hourly sweeps have nothing new to send.
+    registrations = list(
+        event.registrations.confirmed()
+        .filter(person__wants_reminders=True)
+        .exclude(already_queued(kind=kind, model=Registration, email="person__user__email"))
+        .select_related("person__user")
+    )
+    if not registrations:
+        return 0
     prefetch_related_objects([event], "sessions")  # listed in every reminder
     ics = _ics(event)
     sent = 0
-    for registration in registrations.select_related("person__user"):
+    for registration in registrations:
         registration.event = event  # one event, its sessions fetched once for all
         message = _notify(
             registration,
@@ -440,23 +452,34 @@ def certificates_sweep(*, now=None) -> int:
     sent = 0
     for event in trainings:
         for registration in _certified(event):
-            with transaction.atomic():
-                _notify(
-                    registration,
-                    "participant_training_certificate",
-                    kind="participant_training_certificate",
-                    attachments=[
-                        attachment(
-                            filename=f"attestation-{event.slug}.pdf",
-                            content=certificate_pdf(registration),
-                            mimetype="application/pdf",
-                        )
-                    ],
-                )
-                registration.certificate_sent_at = now
-                registration.save(update_fields=["certificate_sent_at"])
-            sent += 1
+            # Rendering takes a while: never inside the write transaction, which would keep
+            # the worker (or, on SQLite, any other writer) waiting.
+            pdf = certificate_pdf(registration)
+            sent += _certificate_send(registration, pdf=pdf, now=now)
     return sent
+
+
+@transaction.atomic
+def _certificate_send(registration: Registration, *, pdf: bytes, now) -> int:
+    """Queue the certificate and mark it sent, unless another sweep did it meanwhile."""
+    claimed = Registration.objects.filter(
+        pk=registration.pk, certificate_sent_at__isnull=True
+    ).update(certificate_sent_at=now)
+    if not claimed:
+        return 0
+    _notify(
+        registration,
+        "participant_training_certificate",
+        kind="participant_training_certificate",
+        attachments=[
+            attachment(
+                filename=f"attestation-{registration.event.slug}.pdf",
+                content=pdf,
+                mimetype="application/pdf",
+            )
+        ],
+    )
+    return 1
 
 
 def _certified(event: Event):

@@ -48,7 +48,7 @@ STAMPS = ("created_at", "updated_at")
 class EpciAdmin(ReadOnlyAdmin):
     list_display = ["name", "nature", "siren", "population", "commune_count"]
     list_filter = ["nature"]
-    search_fields = ["name", "siren"]
+    search_fields = ["name__folded_contains", "siren"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(commune_count=Count("communes"))
@@ -62,14 +62,14 @@ class EpciAdmin(ReadOnlyAdmin):
 class CommuneAdmin(ReadOnlyAdmin):
     list_display = ["name", "insee_code", "postal_codes", "population", "epci"]
     list_filter = ["epci"]
-    search_fields = ["name", "insee_code", "postal_codes"]
+    search_fields = ["name__folded_contains", "insee_code", "postal_codes"]
     list_select_related = ["epci"]
 
 
 class VocabularyAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
-    search_fields = ["name", "slug"]
+    search_fields = ["name__folded_contains", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -119,7 +119,13 @@ class OrganizationAffiliationInline(ReadOnlyInline):
 class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "type", "sector", "commune", "status", "listed_publicly", "created_at"]
     list_filter = ["status", "sector", "type", "listed_publicly", "commune__epci"]
-    search_fields = ["name", "siret", "email", "commune__name", "commune__insee_code"]
+    search_fields = [
+        "name__folded_contains",
+        "siret",
+        "email",
+        "commune__name__folded_contains",
+        "commune__insee_code",
+    ]
     list_select_related = ["type", "commune"]
     autocomplete_fields = ["commune"]
     filter_horizontal = ["disciplines", "age_groups"]
@@ -169,7 +175,12 @@ class ConsentInline(ReadOnlyInline):
 class PersonAdmin(admin.ModelAdmin):
     list_display = ["__str__", "email", "job_title", "status", "wants_digest", "created_at"]
     list_filter = ["status", "wants_digest", "wants_reminders"]
-    search_fields = ["user__email", "user__first_name", "user__last_name", "job_title"]
+    search_fields = [
+        "user__email",
+        "user__first_name__folded_contains",
+        "user__last_name__folded_contains",
+        "job_title__folded_contains",
+    ]
     list_select_related = ["user"]
     readonly_fields = ["user", "status", "decided_by", "decided_at", "decision_message", *STAMPS]
     inlines = [PersonAffiliationInline, ConsentInline]
@@ -186,8 +197,8 @@ class AffiliationAdmin(admin.ModelAdmin):
     list_filter = ["status", "is_referent"]
     search_fields = [
         "person__user__email",
-        "person__user__last_name",
-        "organization__name",
+        "person__user__last_name__folded_contains",
+        "organization__name__folded_contains",
     ]
     list_select_related = ["person__user", "organization"]
     autocomplete_fields = ["person", "organization"]
@@ -201,7 +212,7 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
 
     list_display = ["person", "purpose", "given", "wording_version", "created_at"]
     list_filter = ["purpose", "given", "wording_version"]
-    search_fields = ["person__user__email", "person__user__last_name"]
+    search_fields = ["person__user__email", "person__user__last_name__folded_contains"]
     list_select_related = ["person__user"]
 
 
@@ -245,7 +256,7 @@ class DocumentInline(ReadOnlyInline):
 class WorkingGroupAdmin(admin.ModelAdmin):
     list_display = ["title", "theme", "is_open", "member_count", "open_action_count", "archived_at"]
     list_filter = ["is_open", ("archived_at", admin.EmptyFieldListFilter), "theme"]
-    search_fields = ["title", "description"]
+    search_fields = ["title__folded_contains", "description__folded_contains"]
     list_select_related = ["theme"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = list(STAMPS)
@@ -267,7 +278,11 @@ class WorkingGroupAdmin(admin.ModelAdmin):
 class GroupMembershipAdmin(admin.ModelAdmin):
     list_display = ["person", "group", "status", "is_facilitator", "created_at"]
     list_filter = ["status", "is_facilitator", "group"]
-    search_fields = ["person__user__email", "person__user__last_name", "group__title"]
+    search_fields = [
+        "person__user__email",
+        "person__user__last_name__folded_contains",
+        "group__title__folded_contains",
+    ]
     list_select_related = ["person__user", "group"]
     autocomplete_fields = ["person", "group"]
     readonly_fields = list(STAMPS)
@@ -279,7 +294,7 @@ class GroupDocumentAdmin(admin.ModelAdmin):
     formfield_overrides = {models.FileField: {"widget": StoredFileInput}}
     list_display = ["title", "group", "added_by", "created_at"]
     list_filter = ["group"]
-    search_fields = ["title", "group__title", "url"]
+    search_fields = ["title__folded_contains", "group__title__folded_contains", "url"]
     list_select_related = ["group", "added_by__user"]
     autocomplete_fields = ["group", "added_by"]
     readonly_fields = ["added_by", *STAMPS]
@@ -289,7 +304,11 @@ class GroupDocumentAdmin(admin.ModelAdmin):
 class ActionAdmin(admin.ModelAdmin):
     list_display = ["title", "group", "owner", "due_date", "status"]
     list_filter = ["status", "group"]
-    search_fields = ["title", "description", "group__title"]
+    search_fields = [
+        "title__folded_contains",
+        "description__folded_contains",
+        "group__title__folded_contains",
+    ]
     list_select_related = ["group", "owner__user"]
     autocomplete_fields = ["group", "owner"]
     readonly_fields = list(STAMPS)
@@ -312,7 +331,11 @@ class SupportInline(ReadOnlyInline):
 class NeedAdmin(admin.ModelAdmin):
     list_display = ["title", "theme", "sector", "commune", "author", "status", "support_count"]
     list_filter = ["status", "sector", "theme", "commune__epci", "tags", "is_anonymous"]
-    search_fields = ["title", "description", "commune__name"]
+    search_fields = [
+        "title__folded_contains",
+        "description__folded_contains",
+        "commune__name__folded_contains",
+    ]
     list_select_related = ["theme", "commune", "author__user"]
     autocomplete_fields = ["commune", "author", "group"]
     filter_horizontal = ["age_groups", "tags"]
@@ -331,6 +354,10 @@ class NeedAdmin(admin.ModelAdmin):
 @admin.register(NeedSupport)
 class NeedSupportAdmin(admin.ModelAdmin):
     list_display = ["need", "person", "created_at"]
-    search_fields = ["need__title", "person__user__email", "person__user__last_name"]
+    search_fields = [
+        "need__title__folded_contains",
+        "person__user__email",
+        "person__user__last_name__folded_contains",
+    ]
     list_select_related = ["need", "person__user"]
     autocomplete_fields = ["need", "person"]

@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consortium.core.french import french_order
 from consortium.core.models import TimeStampedModel
 from consortium.core.uploads import validate_document
+from consortium.core.validators import reject_bidi_controls
 
 from .enums import (
     ActionStatus,
@@ -45,7 +47,7 @@ class Epci(models.Model):
     class Meta:
         verbose_name = _("intercommunalité")
         verbose_name_plural = _("intercommunalités")
-        ordering = ["name"]
+        ordering = [french_order("name")]
 
     def __str__(self):
         return self.name
@@ -65,7 +67,7 @@ class Commune(models.Model):
     class Meta:
         verbose_name = _("commune")
         verbose_name_plural = _("communes")
-        ordering = ["name"]
+        ordering = [french_order("name")]
 
     def __str__(self):
         return self.name
@@ -75,13 +77,15 @@ class Commune(models.Model):
 
 
 class Vocabulary(models.Model):
-    name = models.CharField(_("libellé"), max_length=120, unique=True)
+    name = models.CharField(
+        _("libellé"), max_length=120, unique=True, validators=[reject_bidi_controls]
+    )
     slug = models.SlugField(_("identifiant"), max_length=120, unique=True)
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
     class Meta:
         abstract = True
-        ordering = ["position", "name"]
+        ordering = ["position", french_order("name")]
 
     def __str__(self):
         return self.name
@@ -128,7 +132,9 @@ siret_validator = RegexValidator(r"^\d{14}$", _("Le SIRET compte 14 chiffres, sa
 
 
 class Organization(TimeStampedModel):
-    name = models.CharField(_("nom de la structure"), max_length=200)
+    name = models.CharField(
+        _("nom de la structure"), max_length=200, validators=[reject_bidi_controls]
+    )
     slug = models.SlugField(_("adresse courte"), max_length=220, unique=True)
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[siret_validator])
     sector = models.CharField(_("secteur"), max_length=20, choices=Sector.choices)
@@ -176,7 +182,7 @@ class Organization(TimeStampedModel):
     class Meta:
         verbose_name = _("structure")
         verbose_name_plural = _("structures")
-        ordering = ["name"]
+        ordering = [french_order("name")]
         constraints = [
             models.UniqueConstraint(
                 fields=["siret"], condition=~Q(siret=""), name="members_org_siret_unique"
@@ -196,7 +202,9 @@ class Person(TimeStampedModel):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="person"
     )
-    job_title = models.CharField(_("fonction"), max_length=150, blank=True)
+    job_title = models.CharField(
+        _("fonction"), max_length=150, blank=True, validators=[reject_bidi_controls]
+    )
     phone = models.CharField(_("téléphone professionnel"), max_length=30, blank=True)
     status = models.CharField(
         _("statut"),
@@ -221,7 +229,7 @@ class Person(TimeStampedModel):
     class Meta:
         verbose_name = _("personne")
         verbose_name_plural = _("personnes")
-        ordering = ["user__last_name", "user__first_name"]
+        ordering = [french_order("user__last_name"), french_order("user__first_name")]
 
     def __str__(self):
         return self.user.get_full_name() or self.user.email
@@ -289,7 +297,7 @@ class ConsentRecord(models.Model):
 
 
 class WorkingGroup(TimeStampedModel):
-    title = models.CharField(_("titre"), max_length=200)
+    title = models.CharField(_("titre"), max_length=200, validators=[reject_bidi_controls])
     slug = models.SlugField(_("adresse courte"), max_length=220, unique=True)
     theme = models.ForeignKey(
         Theme, verbose_name=_("thème"), null=True, blank=True, on_delete=models.SET_NULL
@@ -308,7 +316,7 @@ class WorkingGroup(TimeStampedModel):
     class Meta:
         verbose_name = _("groupe de travail")
         verbose_name_plural = _("groupes de travail")
-        ordering = ["title"]
+        ordering = [french_order("title")]
 
     def __str__(self):
         return self.title
@@ -342,7 +350,7 @@ class GroupMembership(TimeStampedModel):
 
 class GroupDocument(TimeStampedModel):
     group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="documents")
-    title = models.CharField(_("titre"), max_length=200)
+    title = models.CharField(_("titre"), max_length=200, validators=[reject_bidi_controls])
     file = models.FileField(
         _("fichier"), upload_to="groupes/%Y/", blank=True, validators=[validate_document]
     )
@@ -368,7 +376,7 @@ class GroupDocument(TimeStampedModel):
 
 class Action(TimeStampedModel):
     group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="actions")
-    title = models.CharField(_("intitulé"), max_length=200)
+    title = models.CharField(_("intitulé"), max_length=200, validators=[reject_bidi_controls])
     description = models.TextField(_("description"), blank=True)
     owner = models.ForeignKey(
         Person,
@@ -404,7 +412,7 @@ class NeedTag(Vocabulary):
 
 
 class Need(TimeStampedModel):
-    title = models.CharField(_("intitulé"), max_length=200)
+    title = models.CharField(_("intitulé"), max_length=200, validators=[reject_bidi_controls])
     description = models.TextField(_("description"), max_length=4000)
     theme = models.ForeignKey(Theme, verbose_name=_("thème"), on_delete=models.PROTECT)
     sector = models.CharField(_("secteur"), max_length=20, choices=Sector.choices)

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Count, Q
 
 from consortium.core.enums import Role
+from consortium.core.french import french_order
 from consortium.core.models import ScopedQuerySet
 from consortium.core.query import subquery_count
 
@@ -26,13 +27,13 @@ from .enums import (
 class CommuneQuerySet(models.QuerySet):
     def without_active_organization(self):
         return self.exclude(organizations__status=OrganizationStatus.ACTIVE).order_by(
-            "-population", "name"
+            "-population", french_order("name")
         )
 
     def without_organization_among(self, organizations):
         """Communes where none of `organizations` is, largest population first."""
         return self.exclude(pk__in=organizations.order_by().values("commune_id")).order_by(
-            "-population", "name"
+            "-population", french_order("name")
         )
 
 
@@ -87,7 +88,11 @@ class OrganizationQuerySet(ScopedQuerySet):
                 status=AffiliationStatus.ACTIVE, person__status=PersonStatus.ACTIVE
             )
             .select_related("person__user")
-            .order_by("-is_referent", "person__user__last_name", "person__user__first_name")
+            .order_by(
+                "-is_referent",
+                french_order("person__user__last_name"),
+                french_order("person__user__first_name"),
+            )
         )
         return self.prefetch_related(models.Prefetch("affiliations", contacts, to_attr="contacts"))
 

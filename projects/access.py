@@ -5,6 +5,7 @@ from functools import wraps
 
 from django.http import Http404
 
+from consortium.core.french import french_order
 from consortium.core.permissions import is_coordinator
 from members.access import member_required
 from members.rules import active_person
@@ -18,8 +19,10 @@ def organizations_acted_for(user):
     from members.models import Organization  # access is imported by models
 
     if is_coordinator(user):
-        return Organization.objects.active().order_by("name")
-    return Organization.objects.acted_for_by(active_person(user)).order_by("name")
+        return Organization.objects.active().order_by(french_order("name"))
+    if not acts_in_network(user):
+        return Organization.objects.none()
+    return Organization.objects.acted_for_by(active_person(user)).order_by(french_order("name"))
 
 
 def partner_required(view):

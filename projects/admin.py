@@ -53,7 +53,7 @@ class OpportunityAttachmentInline(admin.TabularInline):
 class OpportunityAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "funder", "deadline", "status", "is_public"]
     list_filter = ["status", "kind", "is_public"]
-    search_fields = ["title", "funder"]
+    search_fields = ["title__folded_contains", "funder__folded_contains"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = [
         "eligible_types",
@@ -94,7 +94,11 @@ class DossierAdmin(admin.ModelAdmin):
     list_display = ["title", "organization", "kind", "status", "amount_requested", "updated_at"]
     list_filter = ["status", "kind"]
     list_select_related = ["organization"]
-    search_fields = ["title", "organization__name", "funder"]
+    search_fields = [
+        "title__folded_contains",
+        "organization__name__folded_contains",
+        "funder__folded_contains",
+    ]
     autocomplete_fields = ["organization", "opportunity", "project", "owners"]
     readonly_fields = ["status", "created_by", *STAMPS]
     inlines = [DossierDeadlineInline, DossierDocumentInline, DossierTransitionInline]
@@ -110,7 +114,7 @@ class ProjectPartnerInline(admin.TabularInline):
 class ProjectAdmin(admin.ModelAdmin):
     list_display = ["title", "status", "is_experiment", "starts_on", "ends_on"]
     list_filter = ["status", "is_experiment"]
-    search_fields = ["title", "summary"]
+    search_fields = ["title__folded_contains", "summary__folded_contains"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["working_group", "communes"]
     filter_horizontal = ["age_groups", "disciplines", "themes"]
@@ -123,7 +127,7 @@ class ResourceAdmin(admin.ModelAdmin):
     formfield_overrides = NO_MEDIA_LINKS
     list_display = ["title", "kind", "status", "is_public", "published_at"]
     list_filter = ["status", "kind", "is_public"]
-    search_fields = ["title", "summary"]
+    search_fields = ["title__folded_contains", "summary__folded_contains"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["themes", "age_groups", "disciplines"]
     readonly_fields = ["created_by", *STAMPS]
@@ -159,7 +163,7 @@ class PracticeCommentInline(ReadOnlyInline):
 class PracticeAdmin(admin.ModelAdmin):
     list_display = ["title", "sector", "status", "published_at"]
     list_filter = ["status", "sector"]
-    search_fields = ["title", "summary"]
+    search_fields = ["title__folded_contains", "summary__folded_contains"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["communes", "project", "organization", "proposed_by"]
     filter_horizontal = ["epcis", "age_groups", "disciplines", "themes"]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from consortium.core.models import TimeStampedModel
 from consortium.core.richtext import RichTextField
 from consortium.core.uploads import validate_document, validate_image
+from consortium.core.validators import reject_bidi_controls
 from members.enums import Sector
 from members.models import (
     AgeGroup,
@@ -54,10 +55,10 @@ from .querysets import (
 class Opportunity(TimeStampedModel):
     """A funding opportunity: call for projects, subsidy, patronage, prize, residency."""
 
-    title = models.CharField(_("intitulé"), max_length=200)
+    title = models.CharField(_("intitulé"), max_length=200, validators=[reject_bidi_controls])
     slug = models.SlugField(_("adresse courte"), max_length=220, unique=True)
     kind = models.CharField(_("type"), max_length=20, choices=OpportunityKind.choices)
-    funder = models.CharField(_("financeur"), max_length=200)
+    funder = models.CharField(_("financeur"), max_length=200, validators=[reject_bidi_controls])
     summary = models.TextField(_("résumé"), max_length=600)
     description = RichTextField(_("description"), blank=True)
     link = models.URLField(_("lien vers l'appel"), blank=True)
@@ -156,7 +157,7 @@ class OpportunityAttachment(TimeStampedModel):
     opportunity = models.ForeignKey(
         Opportunity, on_delete=models.CASCADE, related_name="attachments"
     )
-    title = models.CharField(_("titre"), max_length=200)
+    title = models.CharField(_("titre"), max_length=200, validators=[reject_bidi_controls])
     file = models.FileField(
         _("fichier"), upload_to="financements/%Y/", validators=[validate_document]
     )
@@ -216,7 +217,7 @@ class DigestDelivery(models.Model):
 
 
 class Project(TimeStampedModel):
-    title = models.CharField(_("titre"), max_length=200)
+    title = models.CharField(_("titre"), max_length=200, validators=[reject_bidi_controls])
     slug = models.SlugField(_("adresse courte"), max_length=220, unique=True)
     summary = models.TextField(_("résumé"), max_length=600)
     description = RichTextField(_("description"), blank=True)
@@ -309,7 +310,7 @@ class Dossier(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="dossiers",
     )
-    title = models.CharField(_("intitulé"), max_length=200)
+    title = models.CharField(_("intitulé"), max_length=200, validators=[reject_bidi_controls])
     kind = models.CharField(_("type de dossier"), max_length=20, choices=DossierKind.choices)
     status = models.CharField(
         _("étape"),
@@ -334,7 +335,12 @@ class Dossier(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="dossiers",
     )
-    funder = models.CharField(_("financeur ou interlocuteur"), max_length=200, blank=True)
+    funder = models.CharField(
+        _("financeur ou interlocuteur"),
+        max_length=200,
+        blank=True,
+        validators=[reject_bidi_controls],
+    )
     amount_requested = models.PositiveIntegerField(_("montant demandé (€)"), null=True, blank=True)
     amount_granted = models.PositiveIntegerField(_("montant accordé (€)"), null=True, blank=True)
     owners = models.ManyToManyField(
@@ -422,7 +428,7 @@ class DossierDocument(models.Model):
     """One line of a dossier's checklist of documents, with the file once it is ready."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
-    label = models.CharField(_("pièce"), max_length=200)
+    label = models.CharField(_("pièce"), max_length=200, validators=[reject_bidi_controls])
     is_done = models.BooleanField(_("prête"), default=False)
     file = models.FileField(
         _("fichier"), upload_to="dossiers/%Y/", blank=True, validators=[validate_document]
@@ -444,7 +450,7 @@ class DossierDocument(models.Model):
 class Resource(TimeStampedModel):
     """A tool that circulates: a guide, a template, a bibliography, a video, a link."""
 
-    title = models.CharField(_("titre"), max_length=200)
+    title = models.CharField(_("titre"), max_length=200, validators=[reject_bidi_controls])
     slug = models.SlugField(_("adresse courte"), max_length=220, unique=True)
     kind = models.CharField(_("type"), max_length=16, choices=ResourceKind.choices)
     summary = models.TextField(_("présentation"), max_length=1500)
@@ -500,7 +506,7 @@ class Resource(TimeStampedModel):
 class Practice(TimeStampedModel):
     """A public sheet describing an action that worked, so that others can replicate it."""
 
-    title = models.CharField(_("titre"), max_length=200)
+    title = models.CharField(_("titre"), max_length=200, validators=[reject_bidi_controls])
     slug = models.SlugField(_("adresse courte"), max_length=220, unique=True)
     summary = models.TextField(_("en bref"), max_length=600)
     context = RichTextField(_("contexte"), blank=True)

@@ -5,7 +5,7 @@ workflow step, TransitionError), whatever the entry point. Observers read the ne
 figures but have no organisation to act for: they act on nothing here.
 """
 
-from consortium.core.permissions import is_coordinator
+from consortium.core.permissions import is_coordinator, is_observer
 from members.rules import active_person, is_active_member_of
 
 from .enums import PartnerRole, PracticeStatus
@@ -15,8 +15,11 @@ AUTHOR_EDITABLE = frozenset({PracticeStatus.DRAFT, PracticeStatus.CHANGES_REQUES
 
 
 def acts_in_network(user) -> bool:
-    """The coordination, and validated partners (who act for their organisations)."""
-    return is_coordinator(user) or active_person(user) is not None
+    """The coordination, and validated partners (who act for their organisations). Not an
+    observer, even with a profile (opening /espace/ gives them an active one): they read."""
+    if is_coordinator(user):
+        return True
+    return not is_observer(user) and active_person(user) is not None
 
 
 def coordination(user, obj=None) -> bool:

@@ -5,7 +5,7 @@ finds « éveils musicaux »), ranked by relevance, with the matched words marke
 excerpt, and accent-insensitive with the `french_unaccent` configuration (made by the
 migration 0002): « eveil » finds « éveil ».
 Elsewhere (SQLite, the newcomer's setup): every word must appear in one of the fields,
-newest first.
+whatever the case and the accents, newest first.
 
 Each kind goes through its model's `visible_to(user)`, in one query that also counts every
 match (a window function): a search costs one query per kind, whatever the number of rows.
@@ -28,6 +28,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from consortium.core.french import fold, fold_with_positions
 from members.access import is_member
 
 from .models import Opportunity, Practice, Project, Resource
@@ -236,15 +237,19 @@ def _excerpt(row, text: str) -> SafeString:
 
 
 def mark_words(plain: str, words: list[str]) -> SafeString:
-    """Escape `plain` and put each occurrence of `words` (any case) in <mark>."""
-    if not words:
+    """Escape `plain` and put each occurrence of `words` in <mark>, whatever the case and
+    the accents (« eveil » marks « Éveil »), as the search matched them."""
+    folded_words = sorted({fold(word) for word in words} - {""}, key=len, reverse=True)
+    if not folded_words:
         return escape(plain)
-    longest_first = sorted(words, key=len, reverse=True)
-    pattern = re.compile("(" + "|".join(map(re.escape, longest_first)) + ")", re.IGNORECASE)
-    # split() with a group keeps the matches, at the odd positions.
-    parts = pattern.split(plain)
-    marked = "".join(
-        f"<mark>{escape(part)}</mark>" if index % 2 else str(escape(part))
-        for index, part in enumerate(parts)
-    )
-    return mark_safe(marked)  # noqa: S308  (escaped parts and our own tags only)
+    folded, positions = fold_with_positions(plain)
+    pattern = re.compile("|".join(map(re.escape, folded_words)))
+    parts, done = [], 0
+    for match in pattern.finditer(folded):
+        start, end = positions[match.start()], positions[match.end() - 1] + 1
+        if start < done:  # inside a letter already marked (« œ » is « oe »)
+            continue
+        parts += [escape(plain[done:start]), f"<mark>{escape(plain[start:end])}</mark>"]
+        done = end
+    parts.append(escape(plain[done:]))
+    return mark_safe("".join(map(str, parts)))  # noqa: S308  (escaped parts and our own tags only)

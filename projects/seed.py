@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from consortium.core.models import User
+from consortium.core.seed import at_place, of_place
 from members.enums import (
     AffiliationStatus,
     ConsentPurpose,
@@ -170,44 +171,194 @@ OPPORTUNITIES = [
         "Cofinancement des actions lecture des intercommunalités en direction des tout-petits.",
         "",
     ),
+    (
+        OpportunityKind.SUBSIDY,
+        "Aide aux projets culturels de territoire",
+        "Région Île-de-France",
+        "Soutien aux actions culturelles de proximité menées avec les habitants, dont les familles de jeunes enfants.",
+        "https://www.iledefrance.fr",
+    ),
+    (
+        OpportunityKind.CALL_FOR_PROJECTS,
+        "Appel à projets « Jeunes enfants et culture »",
+        "Ministère de la Culture",
+        "Projets d'éveil artistique associant un artiste, une structure culturelle et un lieu d'accueil du jeune enfant.",
+        "https://www.culture.gouv.fr",
+    ),
+    (
+        OpportunityKind.SUBSIDY,
+        "Fonds publics et territoires – accueil du jeune enfant",
+        "CAF du Val-d'Oise",
+        "Aide aux projets innovants des établissements d'accueil du jeune enfant, dont l'ouverture culturelle.",
+        "https://www.caf.fr",
+    ),
+    (
+        OpportunityKind.PATRONAGE,
+        "Fonds de dotation pour l'éveil musical",
+        "Fondation Orange",
+        "Mécénat d'ateliers d'éveil musical pour les enfants de moins de 6 ans dans les quartiers prioritaires.",
+        "",
+    ),
+    (
+        OpportunityKind.CALL_FOR_PROJECTS,
+        "Appel à projets « Petite enfance et handicap »",
+        "CAF du Val-d'Oise",
+        "Actions favorisant l'accueil des jeunes enfants en situation de handicap, dont les activités d'éveil partagées.",
+        "",
+    ),
+    (
+        OpportunityKind.RESIDENCY,
+        "Résidence d'auteur-illustrateur jeunesse",
+        "Centre national du livre",
+        "Résidence d'un auteur ou d'un illustrateur jeunesse associant bibliothèques, crèches et familles.",
+        "",
+    ),
+    (
+        OpportunityKind.PRIZE,
+        "Trophées de l'accueil petite enfance",
+        "Union départementale des associations familiales",
+        "Prix distinguant une initiative d'accueil des familles, dont l'ouverture des tout-petits à la culture.",
+        "",
+    ),
+    (
+        OpportunityKind.SUBSIDY,
+        "Politique de la ville – programmation annuelle",
+        "Préfecture du Val-d'Oise",
+        "Crédits de la politique de la ville pour des actions culturelles et éducatives dans les quartiers prioritaires.",
+        "",
+    ),
+    (
+        OpportunityKind.CALL_FOR_PROJECTS,
+        "Appel à projets « Cinéma et tout-petits »",
+        "Centre national du cinéma et de l'image animée",
+        "Séances et ateliers d'éducation à l'image pour les enfants de 2 à 6 ans et leurs familles.",
+        "",
+    ),
+    (
+        OpportunityKind.PATRONAGE,
+        "Mécénat de proximité",
+        "Fondation du Crédit Agricole d'Île-de-France",
+        "Soutien à des projets culturels ou solidaires portés par des associations du territoire.",
+        "",
+    ),
+    (
+        OpportunityKind.OTHER,
+        "Prêt d'expositions pour les tout-petits",
+        "Bibliothèque départementale du Val-d'Oise",
+        "Expositions et malles d'albums prêtées aux bibliothèques et aux lieux d'accueil du jeune enfant.",
+        "",
+    ),
+    (
+        OpportunityKind.RESIDENCY,
+        "Résidence de danse en milieu petite enfance",
+        "DRAC Île-de-France",
+        "Résidence d'une compagnie chorégraphique associant une structure culturelle et des lieux d'accueil des tout-petits.",
+        "",
+    ),
+    (
+        OpportunityKind.SUBSIDY,
+        "Soutien aux festivals jeune public",
+        "Département du Val-d'Oise",
+        "Aide aux festivals et temps forts dont la programmation s'adresse aussi aux moins de 6 ans.",
+        "https://www.valdoise.fr",
+    ),
+    (
+        OpportunityKind.CALL_FOR_PROJECTS,
+        "Appel à projets « Parents, bébés et musées »",
+        "Fondation de France",
+        "Projets ouvrant les musées et les lieux de patrimoine aux parents accompagnés de leurs bébés.",
+        "",
+    ),
+    (
+        OpportunityKind.SUBSIDY,
+        "Aide à l'équipement des coins lecture",
+        "Département du Val-d'Oise",
+        "Subvention à l'achat d'albums, de tapis et de mobilier de lecture pour les lieux d'accueil du jeune enfant.",
+        "",
+    ),
+    (
+        OpportunityKind.PRIZE,
+        "Prix de l'initiative culturelle en milieu rural",
+        "Fondation de France",
+        "Prix récompensant une action culturelle exemplaire dans une commune rurale.",
+        "",
+    ),
+    (
+        OpportunityKind.CALL_FOR_PROJECTS,
+        "Appel à projets « Lecture et langage des tout-petits »",
+        "Agence nationale de lutte contre l'illettrisme",
+        "Actions de prévention précoce autour du langage, du livre et de la lecture partagée.",
+        "",
+    ),
+    (
+        OpportunityKind.SUBSIDY,
+        "Aide à la diffusion du spectacle très jeune public",
+        "Département du Val-d'Oise",
+        "Prise en charge d'une partie du coût de cession des spectacles pour les 0-3 ans accueillis par les communes.",
+        "",
+    ),
 ]
 
 PROJECT_TITLES = [
     (
         "Bébés lecteurs",
         "Lectures partagées chaque semaine entre la médiathèque et les crèches du quartier.",
+        ["livre-lecture"],
     ),
     (
         "Éveil musical en multi-accueil",
         "Un musicien intervient toute l'année auprès des enfants et des équipes.",
+        ["musique"],
     ),
     (
         "Malle de lecture itinérante",
         "Une malle d'albums et de tapis de lecture circule entre les RPE.",
+        ["livre-lecture"],
     ),
     (
         "Premiers spectacles",
         "Des spectacles très jeune public programmés avec les crèches et les familles.",
+        ["theatre"],
     ),
     (
         "Danse et motricité",
         "Une chorégraphe accompagne les équipes autour du mouvement des tout-petits.",
+        ["danse"],
     ),
-    ("Musée des tout-petits", "Des visites sensorielles du musée pour les bébés et leurs parents."),
-    ("Comptines du monde", "Collecter et transmettre les comptines des familles du territoire."),
+    (
+        "Musée des tout-petits",
+        "Des visites sensorielles du musée pour les bébés et leurs parents.",
+        ["patrimoine"],
+    ),
+    (
+        "Comptines du monde",
+        "Collecter et transmettre les comptines des familles du territoire.",
+        ["chant"],
+    ),
     (
         "Artistes en pouponnière",
         "Une résidence d'artistes plasticiens auprès des enfants accueillis.",
+        ["arts-plastiques"],
     ),
     (
         "Cinéma pour les petits",
         "Des séances courtes et adaptées pour les 2-6 ans et leurs accompagnants.",
+        ["cinema-image"],
     ),
-    ("Jardin des sons", "Installer un parcours sonore dans la cour d'un multi-accueil."),
-    ("Lire en PMI", "Des lectrices bénévoles dans les salles d'attente des centres de PMI."),
+    (
+        "Jardin des sons",
+        "Installer un parcours sonore dans la cour d'un multi-accueil.",
+        ["musique"],
+    ),
+    (
+        "Lire en PMI",
+        "Des lectrices bénévoles dans les salles d'attente des centres de PMI.",
+        ["livre-lecture"],
+    ),
     (
         "Théâtre d'objets en LAEP",
         "Des ateliers de manipulation d'objets avec les parents et les enfants.",
+        ["theatre", "marionnette"],
     ),
 ]
 HYPOTHESES = [
@@ -220,8 +371,35 @@ HYPOTHESES = [
 DOSSIER_LABELS = {
     DossierKind.CALL_FOR_PROJECTS: "Candidature",
     DossierKind.SUBSIDY: "Demande de subvention",
-    DossierKind.FESTIVAL: "Dossier festival",
+    DossierKind.FESTIVAL: "Soutien au festival jeune public",
     DossierKind.PARTNERSHIP: "Convention de partenariat",
+}
+# What each type of organisation files: a PMI (a service of the Département) signs
+# partnerships and asks no grant; a school asks no subsidy; only companies and venues
+# apply for a festival grant.
+FESTIVAL_TYPES = {"compagnie", "theatre", "service-culturel", "association-culturelle"}
+PARTNERSHIP_ONLY_TYPES = {"pmi"}
+NO_SUBSIDY_TYPES = {"ecole-maternelle"}
+# The dossier kind that answers each kind of opportunity.
+KIND_OF_OPPORTUNITY = {
+    OpportunityKind.SUBSIDY: DossierKind.SUBSIDY,
+    OpportunityKind.CALL_FOR_PROJECTS: DossierKind.CALL_FOR_PROJECTS,
+    OpportunityKind.PATRONAGE: DossierKind.CALL_FOR_PROJECTS,
+    OpportunityKind.PRIZE: DossierKind.CALL_FOR_PROJECTS,
+    OpportunityKind.RESIDENCY: DossierKind.CALL_FOR_PROJECTS,
+    OpportunityKind.OTHER: DossierKind.CALL_FOR_PROJECTS,
+}
+# Funders asked without a call, and the amounts asked, by kind of dossier.
+FUNDERS_OF_KIND = {
+    DossierKind.SUBSIDY: ["Département du Val-d'Oise", "DRAC Île-de-France", "CAF du Val-d'Oise"],
+    DossierKind.CALL_FOR_PROJECTS: ["Fondation de France", "Fondation SNCF", "Fondation Orange"],
+    DossierKind.FESTIVAL: ["Département du Val-d'Oise", "Région Île-de-France"],
+}
+AMOUNTS = {
+    DossierKind.SUBSIDY: [1500, 3000, 4500, 8000, 12000],
+    DossierKind.CALL_FOR_PROJECTS: [2000, 3000, 5000, 10000],
+    DossierKind.FESTIVAL: [5000, 8000, 15000, 25000],
+    DossierKind.PARTNERSHIP: [800, 1200, 2500],
 }
 CHECKLIST = [
     "Formulaire de demande signé",
@@ -231,7 +409,33 @@ CHECKLIST = [
     "Relevé d'identité bancaire",
     "Bilan de l'action précédente",
 ]
-FUNDERS = [funder for _kind, _title, funder, _summary, _link in OPPORTUNITIES]
+CHECKLISTS = {
+    DossierKind.PARTNERSHIP: [
+        "Projet de convention relu par les deux structures",
+        "Calendrier des interventions",
+        "Attestation d'assurance",
+        "Budget partagé",
+        "Signature des deux responsables",
+    ],
+    DossierKind.FESTIVAL: [
+        "Programme prévisionnel",
+        "Budget prévisionnel du festival",
+        "Statuts et attestation SIRET",
+        "Lettres de soutien des lieux partenaires",
+        "Bilan de l'édition précédente",
+    ],
+}
+# A network's first year: many ideas and dossiers in preparation, few answers yet.
+# Counts per 40 dossiers.
+STAGE_SHARES = {
+    DossierStatus.IDEA: 10,
+    DossierStatus.PREPARING: 11,
+    DossierStatus.SUBMITTED: 7,
+    DossierStatus.GRANTED: 4,
+    DossierStatus.REFUSED: 3,
+    DossierStatus.REPORT_DUE: 2,
+    DossierStatus.CLOSED: 3,
+}
 # The forward steps from the idea to each status but "clos" (the workflow's transitions):
 # the history of a dossier seeded at that status. A closed dossier was closed from one
 # of the sources of "clore", so its history is one of these followed by the closing.
@@ -244,125 +448,335 @@ PIPELINES = {
     D.REFUSED: [D.IDEA, D.PREPARING, D.SUBMITTED, D.REFUSED],
     D.REPORT_DUE: [D.IDEA, D.PREPARING, D.SUBMITTED, D.GRANTED, D.REPORT_DUE],
 }
-CLOSED_FROM = [s for s in DossierStatus if s in DOSSIER_TRANSITIONS["clore"].sources]
+# The steps a dossier is closed from, the most usual first: refused, idea given up,
+# report handed in.
+CLOSED_FROM = [
+    s
+    for s in [D.REFUSED, D.IDEA, D.REPORT_DUE, D.PREPARING, D.GRANTED]
+    if s in DOSSIER_TRANSITIONS["clore"].sources
+]
 # Before the call closes, a linked dossier cannot be further than its preparation.
 BEFORE_SUBMISSION = {D.IDEA, D.PREPARING}
 # A funder answers some weeks after the call closes.
 ANSWER_DAYS = 20
 
+# kind, title, summary, disciplines it is about
 RESOURCES = [
     (
         ResourceKind.GUIDE,
         "Guide de la lecture à voix haute aux tout-petits",
         "Conseils pratiques pour lire avec les bébés : choisir les albums, installer l'espace, associer les parents.",
+        ["livre-lecture"],
     ),
     (
         ResourceKind.TOOL,
         "Grille d'observation d'un atelier d'éveil",
         "Une grille simple pour observer les réactions des enfants pendant un atelier artistique.",
+        [],
     ),
     (
         ResourceKind.TEMPLATE,
         "Modèle de convention artiste – structure petite enfance",
         "Convention type pour l'accueil d'un artiste en crèche : objet, calendrier, rémunération, assurances.",
+        [],
     ),
     (
         ResourceKind.BIBLIOGRAPHY,
         "Bibliographie : albums pour les moins de 3 ans",
         "Une sélection d'albums appréciés des bébés, proposée par les bibliothécaires du réseau.",
+        ["livre-lecture"],
     ),
     (
         ResourceKind.VIDEO,
         "Vidéo : un artiste en résidence au multi-accueil",
         "Reportage de dix minutes sur une résidence d'éveil musical dans une crèche du Val-d'Oise.",
+        ["musique", "cinema-image"],
     ),
     (
         ResourceKind.LINK,
         "Portail national de l'éveil artistique et culturel du jeune enfant",
         "Ressources et textes de référence du ministère de la Culture sur l'éveil du jeune enfant.",
+        [],
     ),
     (
         ResourceKind.GUIDE,
         "Accueillir un spectacle très jeune public",
         "Fiche technique et conseils d'accueil : jauge, durée, installation des familles.",
+        ["theatre"],
     ),
     (
         ResourceKind.TEMPLATE,
         "Modèle de budget prévisionnel d'un projet culturel",
         "Tableau de budget prévisionnel à compléter pour les demandes de subvention.",
+        [],
     ),
     (
         ResourceKind.TOOL,
         "Jeu de cartes « comptines et jeux de doigts »",
         "Des cartes à imprimer pour animer des temps de comptines avec les tout-petits.",
+        ["chant"],
     ),
     (
         ResourceKind.BIBLIOGRAPHY,
         "Lectures pour les professionnels : le bébé et l'art",
         "Ouvrages et articles sur l'éveil artistique et le développement du jeune enfant.",
+        ["livre-lecture"],
+    ),
+    (
+        ResourceKind.GUIDE,
+        "Accueillir un artiste en résidence dans une crèche",
+        "Les étapes d'une résidence : rencontre avec l'équipe, calendrier, place des parents, bilan.",
+        [],
+    ),
+    (
+        ResourceKind.GUIDE,
+        "L'éveil musical au quotidien : chanter avec les bébés",
+        "Pourquoi chanter avec les tout-petits, et comment s'y prendre même sans formation musicale.",
+        ["musique", "chant"],
+    ),
+    (
+        ResourceKind.GUIDE,
+        "Emmener les tout-petits au musée",
+        "Préparer la visite, choisir les œuvres, rythmer le parcours et accueillir les parents.",
+        ["patrimoine"],
+    ),
+    (
+        ResourceKind.GUIDE,
+        "Le cinéma avec les moins de 6 ans",
+        "Durée des films, lumière, son, place des adultes : les repères des salles du réseau.",
+        ["cinema-image"],
+    ),
+    (
+        ResourceKind.GUIDE,
+        "Danser avec les bébés",
+        "Des propositions de mouvement libre et de jeux dansés pour les lieux d'accueil.",
+        ["danse"],
+    ),
+    (
+        ResourceKind.GUIDE,
+        "Les écrans et le tout-petit : repères pour les professionnels",
+        "Ce que disent les recommandations, et comment en parler avec les familles.",
+        ["arts-numeriques"],
+    ),
+    (
+        ResourceKind.TOOL,
+        "Questionnaire aux familles après un spectacle",
+        "Quelques questions simples pour recueillir l'avis des parents, en français et en pictogrammes.",
+        ["theatre"],
+    ),
+    (
+        ResourceKind.TOOL,
+        "Calendrier partagé des spectacles jeune public du Val-d'Oise",
+        "Les dates des spectacles pour les 0-6 ans programmés par les lieux du réseau.",
+        ["theatre", "marionnette", "cirque"],
+    ),
+    (
+        ResourceKind.TOOL,
+        "Kit d'accueil d'une malle de lecture",
+        "Fiche de prêt, liste des albums, conseils d'entretien et affichette pour les parents.",
+        ["livre-lecture"],
+    ),
+    (
+        ResourceKind.TOOL,
+        "Fiche d'évaluation d'une action d'éveil",
+        "Les indicateurs suivis par le réseau : enfants touchés, familles, professionnels formés.",
+        [],
+    ),
+    (
+        ResourceKind.TEMPLATE,
+        "Modèle de convention de partenariat crèche – médiathèque",
+        "Objet, engagements de chacun, calendrier des lectures et modalités de prêt.",
+        ["livre-lecture"],
+    ),
+    (
+        ResourceKind.TEMPLATE,
+        "Modèle d'autorisation de droit à l'image",
+        "Autorisation à faire signer aux parents avant de photographier ou filmer un atelier.",
+        [],
+    ),
+    (
+        ResourceKind.TEMPLATE,
+        "Modèle de bilan d'une action subventionnée",
+        "Trame du bilan qualitatif et financier demandé par la plupart des financeurs.",
+        [],
+    ),
+    (
+        ResourceKind.TEMPLATE,
+        "Modèle de fiche technique d'un spectacle en crèche",
+        "Espace, jauge, durée, installation : la fiche à envoyer à la compagnie avant sa venue.",
+        ["theatre"],
+    ),
+    (
+        ResourceKind.BIBLIOGRAPHY,
+        "Comptines et jeux de doigts : une sélection de recueils",
+        "Des recueils de comptines d'ici et d'ailleurs, avec ou sans disque.",
+        ["chant"],
+    ),
+    (
+        ResourceKind.BIBLIOGRAPHY,
+        "Albums sans texte et imagiers pour les bébés",
+        "Une sélection d'imagiers et d'albums sans texte, à partager dès les premiers mois.",
+        ["livre-lecture"],
+    ),
+    (
+        ResourceKind.BIBLIOGRAPHY,
+        "Livres en plusieurs langues pour la petite enfance",
+        "Des albums bilingues et en langues des familles, proposés par les bibliothèques du réseau.",
+        ["livre-lecture"],
+    ),
+    (
+        ResourceKind.BIBLIOGRAPHY,
+        "Écouter de la musique avec les tout-petits : une discothèque",
+        "Des disques de musiques du monde, classiques et contemporaines choisis pour les 0-3 ans.",
+        ["musique"],
+    ),
+    (
+        ResourceKind.VIDEO,
+        "Vidéo : une lecture en salle d'attente de PMI",
+        "Cinq minutes dans un centre de PMI où une bibliothécaire lit des albums aux familles.",
+        ["livre-lecture"],
+    ),
+    (
+        ResourceKind.VIDEO,
+        "Vidéo : un spectacle très jeune public, de la création à la tournée",
+        "Une compagnie du Val-d'Oise raconte la création de son spectacle pour les bébés.",
+        ["theatre"],
+    ),
+    (
+        ResourceKind.VIDEO,
+        "Vidéo : danse et motricité libre au multi-accueil",
+        "Une danseuse et une équipe de crèche racontent une année d'ateliers de mouvement.",
+        ["danse"],
+    ),
+    (
+        ResourceKind.VIDEO,
+        "Vidéo : retour sur la rencontre départementale du réseau",
+        "Les temps forts de la rencontre annuelle des professionnels de la culture et de la petite enfance.",
+        [],
+    ),
+    (
+        ResourceKind.LINK,
+        "Plan « 1000 premiers jours » : ressources pour les professionnels",
+        "Le site national des 1000 premiers jours de l'enfant et ses ressources sur l'éveil.",
+        [],
+    ),
+    (
+        ResourceKind.LINK,
+        "Protocole culture – petite enfance du ministère de la Culture",
+        "Le texte de référence signé par les ministères de la Culture et des Familles.",
+        [],
+    ),
+    (
+        ResourceKind.LINK,
+        "Annuaire des spectacles très jeune public",
+        "Un annuaire national des compagnies et des spectacles pour les 0-3 ans.",
+        ["theatre"],
+    ),
+    (
+        ResourceKind.LINK,
+        "Portail de la Bibliothèque départementale du Val-d'Oise",
+        "Le catalogue, les expositions et les malles prêtées aux bibliothèques du département.",
+        ["livre-lecture"],
+    ),
+    (
+        ResourceKind.LINK,
+        "Caf.fr : fonds et appels à projets petite enfance",
+        "Les aides de la CAF aux lieux d'accueil du jeune enfant et aux actions de parentalité.",
+        [],
+    ),
+    (
+        ResourceKind.GUIDE,
+        "Associer les parents aux ateliers artistiques",
+        "Inviter, accueillir, laisser sa place au parent : ce que les structures du réseau ont appris.",
+        [],
+    ),
+    (
+        ResourceKind.TOOL,
+        "Carte des lieux culturels accessibles aux poussettes",
+        "Les lieux culturels du Val-d'Oise où l'on entre facilement avec une poussette.",
+        [],
+    ),
+    (
+        ResourceKind.GUIDE,
+        "Marionnettes et théâtre d'objets avec les tout-petits",
+        "Fabriquer et manipuler des marionnettes simples avec les enfants et les parents.",
+        ["marionnette"],
     ),
 ]
 
+# title, summary, disciplines (named in the text), types of the organisations that run it
 PRACTICES = [
     (
         "Des lectures d'albums en salle d'attente de PMI",
-        Sector.EARLY_CHILDHOOD,
         "Chaque semaine, une bibliothécaire lit des albums aux familles qui attendent leur consultation.",
+        ["livre-lecture"],
+        ["pmi", "mediatheque"],
     ),
     (
         "Un musicien en résidence au multi-accueil",
-        Sector.EARLY_CHILDHOOD,
         "Pendant trois mois, un violoncelliste fait vivre l'éveil musical au quotidien des enfants et des équipes.",
+        ["musique"],
+        ["eaje", "conservatoire"],
     ),
     (
         "Visites sensorielles du musée pour les bébés",
-        Sector.CULTURE,
-        "Des visites courtes, pieds nus sur des tapis, pour découvrir les œuvres par les sens.",
+        "Des visites courtes, pieds nus sur des tapis, pour découvrir les peintures et les sculptures du musée par les sens.",
+        ["patrimoine", "arts-plastiques"],
+        ["musee"],
     ),
     (
         "Un spectacle très jeune public en tournée dans les RPE",
-        Sector.CULTURE,
-        "Une compagnie joue son spectacle dans les relais petite enfance de l'intercommunalité.",
+        "Une compagnie de théâtre joue son spectacle dans les relais petite enfance de l'intercommunalité.",
+        ["theatre"],
+        ["compagnie", "theatre", "rpe"],
     ),
     (
         "Des comptines collectées auprès des familles",
-        Sector.SOCIAL,
-        "Les parents transmettent les comptines de leur enfance, enregistrées et partagées.",
+        "Les parents transmettent les comptines de leur enfance, chantées, enregistrées et partagées.",
+        ["chant"],
+        ["centre-social", "laep", "rpe"],
     ),
     (
         "Danse et motricité libre en crèche",
-        Sector.EARLY_CHILDHOOD,
         "Une danseuse propose des temps de mouvement avec les bébés et forme les équipes.",
+        ["danse"],
+        ["eaje", "compagnie"],
     ),
     (
         "La malle de lecture partagée entre relais",
-        Sector.LOCAL_AUTHORITY,
-        "Une malle d'albums, de tapis et de coussins circule de relais en relais.",
+        "Une malle d'albums, de tapis et de coussins de lecture circule de relais en relais.",
+        ["livre-lecture"],
+        ["rpe", "collectivite", "mediatheque"],
     ),
     (
         "Des ateliers d'arts plastiques en pouponnière",
-        Sector.SOCIAL,
-        "Une plasticienne anime des ateliers de découverte des matières avec les enfants accueillis.",
+        "Une plasticienne anime des ateliers de découverte des matières et des couleurs avec les enfants accueillis.",
+        ["arts-plastiques"],
+        ["protection-enfance"],
     ),
     (
         "Le cinéma des tout-petits",
-        Sector.CULTURE,
         "Des séances de courts métrages adaptés aux 2-6 ans, lumière tamisée et son doux.",
+        ["cinema-image"],
+        ["cinema", "mediatheque"],
     ),
     (
         "Un jardin sonore dans la cour de la crèche",
-        Sector.EARLY_CHILDHOOD,
-        "Des instruments d'extérieur construits avec un luthier et les parents.",
+        "Des instruments de musique d'extérieur construits avec un luthier et les parents.",
+        ["musique"],
+        ["eaje"],
     ),
     (
         "Théâtre d'objets au LAEP",
-        Sector.EARLY_CHILDHOOD,
-        "Une comédienne propose aux parents et aux enfants de jouer avec des objets du quotidien.",
+        "Une comédienne propose aux parents et aux enfants de jouer avec des objets du quotidien, comme des marionnettes.",
+        ["theatre", "marionnette"],
+        ["laep", "compagnie"],
     ),
     (
         "Formation conjointe artistes et professionnels de la petite enfance",
-        Sector.LOCAL_AUTHORITY,
-        "Trois jours de formation commune pour préparer les interventions artistiques.",
+        "Trois jours de formation commune pour préparer les interventions artistiques : musique, danse et lecture.",
+        ["musique", "danse", "livre-lecture"],
+        ["collectivite", "service-culturel"],
     ),
 ]
 CONTEXTS = [
@@ -392,7 +806,7 @@ def seed(*, scale: int, log) -> None:
     rng = random.Random(5)
     ctx = _context()
     opportunities = _opportunities(rng, ctx, count=OPPORTUNITIES_PER_SCALE * scale)
-    projects = _projects(rng, ctx, count=PROJECTS_PER_SCALE * scale, scale=scale)
+    projects = _projects(rng, ctx, count=PROJECTS_PER_SCALE * scale)
     _dossiers(rng, ctx, opportunities, projects, count=DOSSIERS_PER_SCALE * scale)
     _resources(rng, ctx, count=RESOURCES_PER_SCALE * scale)
     _practices(rng, ctx, projects, count=PRACTICES_PER_SCALE * scale)
@@ -418,11 +832,14 @@ def _context() -> dict:
     for organization_id, person_id in affiliations.values_list("organization_id", "person_id"):
         people_of.setdefault(organization_id, []).append(person_id)
     organizations = list(
-        Organization.objects.filter(pk__in=people_of).select_related("commune").order_by("pk")
+        Organization.objects.filter(pk__in=people_of)
+        .select_related("commune", "type")
+        .order_by("pk")
     )
     return {
         "types": list(OrganizationType.objects.order_by("pk")),
         "disciplines": list(Discipline.objects.order_by("pk")),
+        "discipline": {d.slug: d for d in Discipline.objects.all()},
         "ages": list(AgeGroup.objects.order_by("pk")),
         "themes": list(Theme.objects.order_by("pk")),
         "epcis": list(Epci.objects.order_by("siren")),
@@ -472,9 +889,9 @@ def _some(rng, items, low, high):
 def _opportunity_row(rng, ctx, index) -> Opportunity:
     kind, title, funder, summary, link = OPPORTUNITIES[index % len(OPPORTUNITIES)]
     edition = index // len(OPPORTUNITIES)
-    if edition:
-        title = f"{title} – session {edition + 1}"
     today = ctx["today"]
+    if edition:  # beyond one département's calls (--scale): the next years' editions
+        title = f"{title} {today.year + edition}"
     # One in five closes within ten days; others spread from two months ago to five ahead.
     offset = rng.randint(2, 10) if index % 5 == 0 else rng.randint(-60, 150)
     deadline = today + timedelta(days=offset)
@@ -519,7 +936,11 @@ def _opportunities(rng, ctx, *, count) -> list[Opportunity]:
         ],
         ignore_conflicts=True,
     )
-    return list(Opportunity.objects.filter(slug__in=[r.slug for r in rows]).order_by("pk"))
+    return list(
+        Opportunity.objects.filter(slug__in=[r.slug for r in rows])
+        .prefetch_related("eligible_types", "eligible_epcis")
+        .order_by("pk")
+    )
 
 
 def _epcis_of(rng, ctx, opportunity):
@@ -531,12 +952,12 @@ def _epcis_of(rng, ctx, opportunity):
 
 
 def _project_row(rng, ctx, index, experiment) -> Project:
-    title, summary = PROJECT_TITLES[index % len(PROJECT_TITLES)]
+    title, summary, disciplines = PROJECT_TITLES[index % len(PROJECT_TITLES)]
     commune = ctx["communes"][index % len(ctx["communes"])]
-    title = f"{title} à {commune.name}"
+    title = f"{title} {at_place(commune.name)}"
     starts_on = ctx["today"] + timedelta(days=rng.randint(-700, 90))
     status = _project_status(rng, starts_on, ctx["today"])
-    return Project(
+    project = Project(
         title=title,
         slug=f"{slugify(title)[:200]}-{index + 1}",
         summary=summary,
@@ -563,6 +984,9 @@ def _project_row(rng, ctx, index, experiment) -> Project:
         ),
         created_by=ctx["coordinator"],
     )
+    project.seed_commune = commune  # its territory and arts, linked below
+    project.seed_disciplines = [ctx["discipline"][slug] for slug in disciplines]
+    return project
 
 
 def _project_status(rng, starts_on, today) -> str:
@@ -573,19 +997,20 @@ def _project_status(rng, starts_on, today) -> str:
     return ProjectStatus.FINISHED if (today - starts_on).days > 365 else ProjectStatus.RUNNING
 
 
-def _projects(rng, ctx, *, count, scale) -> list[Project]:
-    experiments = EXPERIMENTS_PER_SCALE * scale
-    # The experiments are spread: every third project until there are enough.
-    rows = [
-        _project_row(rng, ctx, index, experiment=index % 3 == 0 and index // 3 < experiments)
-        for index in range(count)
-    ]
+def _projects(rng, ctx, *, count) -> list[Project]:
+    # The experiments are spread: every third project of each block of one département
+    # until there are enough (block by block, so that scaling up keeps the first block).
+    rows = []
+    for index in range(count):
+        position = index % PROJECTS_PER_SCALE
+        experiment = position % 3 == 0 and position // 3 < EXPERIMENTS_PER_SCALE
+        rows.append(_project_row(rng, ctx, index, experiment=experiment))
     new = _new(Project, rows)
     _project_partners(rng, ctx, new)
     _link(Project.age_groups, new, lambda p: _some(rng, ctx["ages"], 1, 2))
-    _link(Project.disciplines, new, lambda p: _some(rng, ctx["disciplines"], 1, 2))
+    _link(Project.disciplines, new, lambda p: p.seed_disciplines)
     _link(Project.themes, new, lambda p: _some(rng, ctx["themes"], 1, 2))
-    _link(Project.communes, new, lambda p: _some(rng, ctx["communes"], 1, 2))
+    _link(Project.communes, new, lambda p: [p.seed_commune])
     return list(Project.objects.filter(slug__in=[r.slug for r in rows]).order_by("pk"))
 
 
@@ -610,41 +1035,83 @@ def _dossiers(rng, ctx, opportunities, projects, *, count) -> None:
     missing = count - Dossier.objects.count()
     if missing <= 0 or not ctx["organizations"]:
         return
-    statuses = list(DossierStatus)
     opportunities = [
         o for o in opportunities if o.status == PublicationStatus.PUBLISHED and o.deadline
     ]
+    partners_of = {}
+    for project_id, organization_id in ProjectPartner.objects.values_list(
+        "project_id", "organization_id"
+    ):
+        partners_of.setdefault(organization_id, []).append(project_id)
+    ctx = {**ctx, "projects_of": partners_of, "projects": {p.pk: p for p in projects}}
     start = Dossier.objects.count()
+    paths = _stage_paths(count)
     plans = [
-        _dossier_plan(rng, ctx, opportunities, projects, statuses[index % len(statuses)])
+        _dossier_plan(rng, ctx, opportunities, paths[index])
         for index in range(start, start + missing)
     ]
     Dossier.objects.bulk_create([plan["dossier"] for plan in plans])
     _dossier_details(rng, ctx, plans)
 
 
-def _dossier_plan(rng, ctx, opportunities, projects, status) -> dict:
+def _stage_paths(count) -> list[list[str]]:
+    """The path of each of `count` dossiers, in the shares of STAGE_SHARES (shuffled the
+    same way on every run); closed dossiers were closed from every possible step in turn."""
+    block = [status for status, share in STAGE_SHARES.items() for _ in range(share)]
+    random.Random(40).shuffle(block)
+    statuses = (block * (count // len(block) + 1))[:count]
+    paths, closed = [], 0
+    for status in statuses:
+        if status == D.CLOSED:
+            paths.append([*PIPELINES[CLOSED_FROM[closed % len(CLOSED_FROM)]], D.CLOSED])
+            closed += 1
+        else:
+            paths.append(PIPELINES[status])
+    return paths
+
+
+def _dossier_kind(rng, organization) -> str:
+    """A kind of dossier this type of organisation files."""
+    slug = organization.type.slug
+    if slug in PARTNERSHIP_ONLY_TYPES:
+        return DossierKind.PARTNERSHIP
+    kinds = [DossierKind.CALL_FOR_PROJECTS, DossierKind.PARTNERSHIP]
+    if slug not in NO_SUBSIDY_TYPES:
+        kinds += [DossierKind.SUBSIDY, DossierKind.SUBSIDY]
+    if slug in FESTIVAL_TYPES:
+        kinds.append(DossierKind.FESTIVAL)
+    return rng.choice(kinds)
+
+
+def _dossier_plan(rng, ctx, opportunities, path) -> dict:
     """The dossier (dated from its creation), its owners, its path and its key dates."""
     organization = rng.choice(ctx["organizations"])
     owners = _some(rng, ctx["people_of"][organization.pk], 1, 2)
-    path = _dossier_path(rng, status)
-    opportunity = _dossier_opportunity(rng, ctx, opportunities, path)
+    kind = _dossier_kind(rng, organization)
+    opportunity = _dossier_opportunity(rng, ctx, opportunities, path, kind, organization)
     submission = opportunity.deadline if opportunity else _submission_date(rng, ctx, path)
     moments = _timeline(rng, ctx, path, submission)
-    kind = rng.choice(list(DossierKind))
-    funder = opportunity.funder if opportunity else rng.choice(FUNDERS)
-    requested = rng.choice([2000, 4500, 8000, 15000, 30000])
+    funder = opportunity.funder if opportunity else _funder(rng, ctx, kind, organization)
+    requested = rng.choice(AMOUNTS[kind])
+    title = f"{DOSSIER_LABELS[kind]} – {funder}"
+    if kind != DossierKind.PARTNERSHIP:
+        title = f"{title} {submission.year}"
+    own_projects = ctx["projects_of"].get(organization.pk, [])
     dossier = Dossier(
         organization=organization,
-        title=f"{DOSSIER_LABELS[kind]} – {funder} {ctx['today'].year}",
+        title=title,
         kind=kind,
-        status=status,
+        status=path[-1],
         opportunity=opportunity,
-        project=rng.choice(projects) if projects and rng.random() < 0.3 else None,
+        project=ctx["projects"].get(rng.choice(own_projects))
+        if own_projects and rng.random() < 0.5
+        else None,
         funder=funder,
         amount_requested=requested,
         amount_granted=int(requested * rng.choice([0.6, 0.8, 1])) if D.GRANTED in path else None,
-        notes="Relancer le service instructeur si pas de nouvelles sous quinze jours.",
+        notes="Relancer le service instructeur si pas de nouvelles sous quinze jours."
+        if kind != DossierKind.PARTNERSHIP
+        else "Caler les dates des interventions avec l'équipe avant la signature.",
         created_by_id=ctx["users_of"].get(owners[0]),
         created_at=moments[0],
     )
@@ -658,16 +1125,31 @@ def _dossier_plan(rng, ctx, opportunities, projects, status) -> dict:
     }
 
 
-def _dossier_path(rng, status) -> list[str]:
-    """The statuses the dossier went through, from the idea to `status`."""
-    if status == D.CLOSED:
-        return [*PIPELINES[rng.choice(CLOSED_FROM)], D.CLOSED]
-    return PIPELINES[status]
+def _funder(rng, ctx, kind, organization) -> str:
+    """Whom a dossier filed outside any call is sent to: a partner of the other sector for
+    a partnership, else a usual funder or the organisation's town (unless it is the town)."""
+    if kind == DossierKind.PARTNERSHIP:
+        others = [o for o in ctx["organizations"] if o.sector != organization.sector]
+        near = [o for o in others if o.commune.epci_id == organization.commune.epci_id]
+        return rng.choice(near or others or ctx["organizations"]).name
+    funders = list(FUNDERS_OF_KIND[kind])
+    if organization.type.slug not in {"collectivite", "service-culturel"}:
+        funders.append(f"Ville {of_place(organization.commune.name)}")
+    return rng.choice(funders)
 
 
-def _dossier_opportunity(rng, ctx, opportunities, path):
-    """Most dossiers answer a call whose deadline fits their progress: still ahead while
-    at the idea or in preparation, past once filed (long enough past to have an answer)."""
+def _eligible(opportunity, organization) -> bool:
+    types = {t.pk for t in opportunity.eligible_types.all()}
+    epcis = {e.pk for e in opportunity.eligible_epcis.all()}
+    return (not types or organization.type_id in types) and (
+        not epcis or organization.commune.epci_id in epcis
+    )
+
+
+def _dossier_opportunity(rng, ctx, opportunities, path, kind, organization):
+    """Most dossiers answer a call of their kind, open to their organisation, whose deadline
+    fits their progress: still ahead while at the idea or in preparation, past once filed
+    (long enough past to have an answer)."""
     if rng.random() >= 0.6:
         return None
     today = ctx["today"]
@@ -677,6 +1159,12 @@ def _dossier_opportunity(rng, ctx, opportunities, path):
         fitting = [o for o in opportunities if o.deadline <= today - timedelta(days=ANSWER_DAYS)]
     else:
         fitting = [o for o in opportunities if o.deadline < today]
+    fitting = [
+        o
+        for o in fitting
+        if KIND_OF_OPPORTUNITY[o.kind] == kind and kind != DossierKind.PARTNERSHIP
+        if _eligible(o, organization)
+    ]
     return rng.choice(fitting) if fitting else None
 
 
@@ -772,7 +1260,9 @@ def _checklist(rng, plan) -> list[DossierDocument]:
         DossierDocument(
             dossier=dossier, label=label, is_done=ready or rng.random() < 0.4, position=position
         )
-        for position, label in enumerate(CHECKLIST[: rng.randint(3, 5)])
+        for position, label in enumerate(
+            CHECKLISTS.get(dossier.kind, CHECKLIST)[: rng.randint(3, 5)]
+        )
     ]
 
 
@@ -780,14 +1270,14 @@ def _checklist(rng, plan) -> list[DossierDocument]:
 
 
 def _resource_row(rng, ctx, index) -> Resource:
-    kind, title, summary = RESOURCES[index % len(RESOURCES)]
+    kind, title, summary, disciplines = RESOURCES[index % len(RESOURCES)]
     edition = index // len(RESOURCES)
-    if edition:
-        title = f"{title} (volume {edition + 1})"
+    if edition:  # beyond one département's resources (--scale): earlier editions
+        title = f"{title} (édition {ctx['today'].year - edition})"
     slug = f"{slugify(title)[:200]}-{index + 1}"
     draft = index % 8 == 7
     has_file = kind in {ResourceKind.TEMPLATE, ResourceKind.TOOL} and index % 2 == 0
-    return Resource(
+    resource = Resource(
         title=title,
         slug=slug,
         kind=kind,
@@ -801,6 +1291,8 @@ def _resource_row(rng, ctx, index) -> Resource:
         published_at=None if draft else ctx["now"] - timedelta(days=rng.randint(0, 200)),
         created_by=ctx["coordinator"],
     )
+    resource.seed_disciplines = [ctx["discipline"][slug] for slug in disciplines]
+    return resource
 
 
 def _resource_url(kind, slug) -> str:
@@ -851,7 +1343,7 @@ def _resources(rng, ctx, *, count) -> None:
     new = _new(Resource, [_resource_row(rng, ctx, index) for index in range(count)])
     _link(Resource.themes, new, lambda r: _some(rng, ctx["themes"], 1, 2))
     _link(Resource.age_groups, new, lambda r: _some(rng, ctx["ages"], 0, 2))
-    _link(Resource.disciplines, new, lambda r: _some(rng, ctx["disciplines"], 0, 2))
+    _link(Resource.disciplines, new, lambda r: r.seed_disciplines)
 
 
 # --- Best practices ----------------------------------------------------------------------
@@ -865,22 +1357,23 @@ UNDER_REVIEW = [
 ]
 
 
-def _practice_row(rng, ctx, projects, index, status) -> Practice:
-    title, sector, summary = PRACTICES[index % len(PRACTICES)]
-    commune = ctx["communes"][(index * 7) % len(ctx["communes"])]
-    title = f"{title} ({commune.name})"
-    organization = rng.choice(ctx["organizations"]) if ctx["organizations"] else None
+def _practice_row(rng, placing, ctx, projects, index, status, taken) -> Practice:
+    theme, summary, disciplines, types = PRACTICES[index % len(PRACTICES)]
+    organization = _practice_organization(placing, ctx, types, theme, taken)
+    commune = organization.commune if organization else ctx["communes"][index % 60]
+    title = f"{theme} ({commune.name})"
+    taken.add(title)
     people = ctx["people_of"].get(organization.pk, []) if organization else []
     published = status in {PracticeStatus.PUBLISHED, PracticeStatus.WITHDRAWN}
     practice = Practice(
         title=title,
-        slug=f"{slugify(title)[:200]}-{index + 1}",
+        slug=f"{slugify(theme)[:200]}-{index + 1}",  # by position: the commune may change
         summary=summary,
         context=rng.choice(CONTEXTS),
         what_was_done=rng.choice(WHAT_WAS_DONE),
         partners=f"{organization.name if organization else 'Une structure du réseau'}, "
         "le relais petite enfance et la médiathèque de la commune",
-        sector=sector,
+        sector=organization.sector if organization else Sector.EARLY_CHILDHOOD,
         duration=rng.choice(DURATIONS),
         budget_range=rng.choice(list(BudgetRange.values)),
         replication=rng.choice(REPLICATION),
@@ -892,17 +1385,32 @@ def _practice_row(rng, ctx, projects, index, status) -> Practice:
         status=status,
         published_at=ctx["now"] - timedelta(days=rng.randint(1, 400)) if published else None,
     )
-    practice.seed_commune = commune  # its territory, linked below
+    practice.seed_commune = commune  # its territory and arts, linked below
+    practice.seed_disciplines = [ctx["discipline"][slug] for slug in disciplines]
     return practice
 
 
+def _practice_organization(rng, ctx, types, title, taken):
+    """An organisation of one of the types that run such a practice, in a commune that has
+    no sheet of that title yet (any organisation when those run out)."""
+    fitting = [o for o in ctx["organizations"] if o.type.slug in types]
+    for candidates in (fitting, ctx["organizations"]):
+        fresh = [o for o in candidates if f"{title} ({o.commune.name})" not in taken]
+        if fresh:
+            return rng.choice(fresh)
+    return rng.choice(ctx["organizations"]) if ctx["organizations"] else None
+
+
 def _practices(rng, ctx, projects, *, count) -> None:
-    extra = len(UNDER_REVIEW) * (count // PRACTICES_PER_SCALE)
-    statuses = [PracticeStatus.PUBLISHED] * count + [
-        UNDER_REVIEW[i % len(UNDER_REVIEW)] for i in range(extra)
-    ]
+    # Block by block (one per scale): the published sheets, then a few under review.
+    block = [PracticeStatus.PUBLISHED] * PRACTICES_PER_SCALE + UNDER_REVIEW
+    statuses = block * (count // PRACTICES_PER_SCALE)
+    # Titles name the commune of the organisation chosen: chosen with a generator of their
+    # own, so that a second run (where earlier steps draw less) finds the same slugs.
+    placing, taken = random.Random(30), set()
     rows = [
-        _practice_row(rng, ctx, projects, index, status) for index, status in enumerate(statuses)
+        _practice_row(rng, placing, ctx, projects, index, status, taken)
+        for index, status in enumerate(statuses)
     ]
     new = _new(Practice, rows)
     _link(Practice.communes, new, lambda p: [p.seed_commune])
@@ -910,7 +1418,7 @@ def _practices(rng, ctx, projects, *, count) -> None:
         Practice.epcis, new, lambda p: [e for e in ctx["epcis"] if e.pk == p.seed_commune.epci_id]
     )
     _link(Practice.age_groups, new, lambda p: _some(rng, ctx["ages"], 1, 3))
-    _link(Practice.disciplines, new, lambda p: _some(rng, ctx["disciplines"], 1, 2))
+    _link(Practice.disciplines, new, lambda p: p.seed_disciplines)
     _link(Practice.themes, new, lambda p: _some(rng, ctx["themes"], 1, 2))
     _practice_history(ctx, new)
     _practice_images([p for p in new if p.status == PracticeStatus.PUBLISHED][::5])

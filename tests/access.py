@@ -9,7 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 # newcomer: signed up and confirmed, no profile yet; pending: asked to join, not yet
-# validated; member and referent: of the sample organisation; other_member: of another one.
+# validated; member and referent: of the sample organisation; other_member: of another one;
+# observer_with_profile: an observer who opened /espace/ once, which gave them an active
+# profile: every page answers them as it answers the observer (read-only all the same).
 ROLES = (
     "anonymous",
     "newcomer",
@@ -18,8 +20,11 @@ ROLES = (
     "referent",
     "other_member",
     "observer",
+    "observer_with_profile",
     "coordinator",
 )
+# Roles expected to get exactly the answers of another one (no column of their own).
+SAME_AS = {"observer_with_profile": "observer"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,8 @@ class Redirect:
 
 LOGIN = Redirect("/accounts/login/", with_next=True)
 ADMIN_LOGIN = Redirect("/admin/login/", with_next=True)
+# allauth asks for the password again before a change to the second factor.
+REAUTHENTICATE = Redirect("/accounts/reauthenticate/", with_next=True)
 HOME = Redirect("/")
 SPACE = Redirect("/espace/")
 
@@ -53,7 +60,7 @@ class Row:
     other_member: Expect | None = None
 
     def expected(self, role: str) -> Expect:
-        value = getattr(self, role)
+        value = getattr(self, SAME_AS.get(role, role))
         return self.newcomer if value is None else value
 
 
@@ -98,7 +105,8 @@ def coordination_only(*, others: Expect = 404, coordinator: Expect = 200, kwargs
 def post_only(*, others: Expect = 405, kwargs=None, **roles: Expect) -> Row:
     """A form target: a GET changes nothing (405). Login first; outside the network, the
     status page first."""
-    expectations = dict.fromkeys(ROLES[1:], others) | {"newcomer": SPACE, "pending": SPACE}
+    columns = [role for role in ROLES[1:] if role not in SAME_AS]
+    expectations = dict.fromkeys(columns, others) | {"newcomer": SPACE, "pending": SPACE}
     expectations |= roles
     return network(kwargs=kwargs, **expectations)
 

@@ -1,13 +1,23 @@
 """factory_boy factories for the accounts every test needs."""
 
+import time
+
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.contrib.auth.models import Group
 
 from consortium.core.enums import Role
 from consortium.core.models import User
 
 PASSWORD = "motdepasse-solide-2026"
+# The authenticator app of every staff account the factories create (base32).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    """The code an authenticator app with `secret` shows now."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def _role_group(role: Role) -> Group:
@@ -36,9 +46,19 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
 
+    @factory.post_generation
+    def second_factor(self, create, extracted, **kwargs):
+        # Staff must have activated an authenticator app (SecondFactorRequiredMiddleware):
+        # give them one, so that tests logging them in with force_login reach their pages.
+        # second_factor=False makes a staff account that has not done it yet.
+        wanted = (self.is_staff or self.is_superuser) if extracted is None else extracted
+        if create and wanted:
+            TOTP.activate(self, TOTP_SECRET)
+
 
 class CoordinatorFactory(UserFactory):
-    """The coordinator: staff (she works in /admin/) and in the Coordination group."""
+    """The coordinator: staff (she works in /admin/), in the Coordination group, with an
+    authenticator app (TOTP_SECRET) as every staff account must have."""
 
     is_staff = True
 

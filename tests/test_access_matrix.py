@@ -13,6 +13,7 @@ from access import (
     ADMIN_LOGIN,
     HOME,
     LOGIN,
+    REAUTHENTICATE,
     ROLES,
     SPACE,
     Expect,
@@ -29,6 +30,7 @@ from access import (
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -36,7 +38,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 from event_factories import AttendanceFactory, EventFactory, RegistrationFactory, in_days
-from factories import CoordinatorFactory, ObserverFactory, UserFactory
+from factories import TOTP_SECRET, CoordinatorFactory, ObserverFactory, UserFactory
 from member_factories import (
     ActionFactory,
     AffiliationFactory,
@@ -71,6 +73,7 @@ from members.models import (
     OrganizationType,
     Theme,
 )
+from members.services import person_ensure
 
 MEMBERS_ADMIN = [
     f"members_{name}"
@@ -125,11 +128,27 @@ ROUTES: dict[str, Row] = {
     "account_email": signed_in(200),
     "account_change_password": signed_in(200),
     "account_reauthenticate": signed_in(200),
+    # Second factor (allauth MFA), offered to every account. Changing it asks for the
+    # password again (a force_login is not a recent confirmation). The coordinator has an
+    # authenticator app but no recovery codes (CoordinatorFactory); the others have none.
+    "mfa_index": signed_in(200),
+    "mfa_activate_totp": signed_in(REAUTHENTICATE),
+    "mfa_deactivate_totp": Row(LOGIN, 404, 404, REAUTHENTICATE),
+    # The code step of a login in progress; with none, back to the login (or one's area).
+    "mfa_authenticate": Row(Redirect("/accounts/login/"), SPACE, SPACE, SPACE),
+    "mfa_reauthenticate": Row(
+        LOGIN, Redirect("/accounts/reauthenticate/"), Redirect("/accounts/reauthenticate/"), 200
+    ),
+    "mfa_view_recovery_codes": signed_in(404),
+    "mfa_download_recovery_codes": signed_in(404),
+    "mfa_generate_recovery_codes": signed_in(REAUTHENTICATE),
     # Every account has a password, so "set" sends to "change".
     "account_set_password": signed_in(Redirect("/accounts/password/change/")),
     # Admin site: staff only. The coordinator is staff (see CoordinatorFactory).
     "admin:index": admin(200),
-    "admin:login": Row(200, 200, 200, Redirect("/admin/")),
+    # The admin's login is allauth's (its rate limits, the second factor): anonymous
+    # visitors are sent there, signed-in non-staff are refused.
+    "admin:login": Row(LOGIN, 403, 403, Redirect("/admin/")),
     # Logging out is a POST; a non-staff user is sent to the admin index, hence login.
     "admin:logout": Row(ADMIN_LOGIN, Redirect("/admin/"), Redirect("/admin/"), 405),
     "admin:password_change": admin(200),
@@ -148,6 +167,10 @@ ROUTES: dict[str, Row] = {
         "account_emailaddress", add=403, change=403, delete=403, history=403, changelist=403
     ),
     **admin_model("core_user"),
+    # Second factors stay with superusers, like addresses (removing one opens the account).
+    **admin_model(
+        "mfa_authenticator", add=403, change=403, delete=403, history=403, changelist=403
+    ),
     "admin:auth_user_password_change": admin(
         200, anonymous=LOGIN, kwargs=lambda s: {"id": s["core_user"].pk}
     ),
@@ -366,6 +389,7 @@ def samples(db):
         "core_user": someone,
         "auth_group": Group.objects.get_or_create(name=Role.COORDINATION.value)[0],
         "account_emailaddress": pending,
+        "mfa_authenticator": TOTP.activate(someone, TOTP_SECRET).instance,
         "core_auditlogentry": entry,
         "core_workerheartbeat": heartbeat_record(worker="celery@exemple"),
         "core_outboxmessage": OutboxMessage.objects.create(
@@ -475,10 +499,15 @@ def _event_samples(member) -> dict:
     }
 
 
+def _observer_with_profile():
+    return person_ensure(user=ObserverFactory()).user  # as a first visit of /espace/ does
+
+
 def _log_in(client, role: str, samples: dict):
     factory = {
         "newcomer": UserFactory,
         "observer": ObserverFactory,
+        "observer_with_profile": _observer_with_profile,
         "coordinator": CoordinatorFactory,
     }.get(role)
     if factory:

@@ -161,3 +161,22 @@ def test_beat_schedule_runs_registered_tasks():
     assert HEARTBEAT_TASK in scheduled
     unknown = scheduled - set(celery_app.tasks)
     assert not unknown, f"beat would send tasks no worker knows: {sorted(unknown)}"
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_records_a_heartbeat_as_soon_as_it_is_ready(broker, tmp_path):
+    """/healthz knows the worker at once, not five minutes later at beat's first tick:
+    no task is sent here, the worker records its first heartbeat itself."""
+    url, options, worker_env = broker
+    queue = f"test-ready-{uuid.uuid4().hex[:10]}"
+    log = tmp_path / "worker.log"
+    cwd = Path(worker_env.get("CELERY_FILESYSTEM_DIR", tmp_path))
+    worker = start_worker(queue, worker_env, cwd, log)
+    try:
+        heartbeat = wait_for_heartbeat(worker, log)
+    finally:
+        stop(worker)
+        delete_queue(url, options, queue)
+    assert heartbeat.worker.startswith(f"{queue}@")
+    assert worker.returncode == 0, log.read_text()[-3000:]

@@ -4,16 +4,18 @@ import shutil
 import socket
 import subprocess
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.http import Http404, HttpResponse
 from django.test import Client, RequestFactory
-from factories import UserFactory
+from factories import UserFactory, totp_code
 from service_checks import require
 
 from consortium.core import pdf
@@ -29,7 +31,7 @@ from consortium.core.permissions import (
     observer_required,
 )
 from consortium.core.project_apps import project_app_configs
-from consortium.core.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
+from consortium.core.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET
 from consortium.core.services import audit_log_record, role_grant, role_revoke
 from consortium.core.widgets import StoredFileInput
 from consortium.settings._mail import mailers_from_url
@@ -205,14 +207,39 @@ def test_seed_demo_refuses_scale_zero_in_french(db):
 
 
 def test_seeded_accounts_log_in_and_the_coordinator_reaches_the_admin(db):
-    call_command("seed_demo", stdout=StringIO())
+    output = StringIO()
+    call_command("seed_demo", stdout=output)
     coordinator_email = next(e for e, *_, role in DEMO_ACCOUNTS if role == Role.COORDINATION)
     assert EmailAddress.objects.filter(email=coordinator_email, verified=True).exists()
     browser = Client()
     response = browser.post(
         "/accounts/login/", {"login": coordinator_email, "password": DEMO_PASSWORD}
     )
+    # Staff have a second factor: the demo's authenticator secret, printed by seed_demo.
+    assert response.url == "/accounts/2fa/authenticate/"
+    assert DEMO_TOTP_SECRET in output.getvalue()
+    response = browser.post(response.url, {"code": totp_code(DEMO_TOTP_SECRET)})
     assert response.status_code == 302
+    assert browser.get("/admin/").status_code == 200
+
+
+def test_the_printed_recovery_codes_of_the_demo_coordinator_work(db):
+    output = StringIO()
+    call_command("seed_demo", stdout=output)
+    call_command("seed_demo", stdout=StringIO())  # idempotent: the same codes
+    codes_line = next(line for line in output.getvalue().splitlines() if "codes de secours" in line)
+    codes = codes_line.split(":")[1].split()
+    assert len(codes) == 10
+    # The README gives them to whoever runs the demo.
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    assert DEMO_TOTP_SECRET in readme
+    assert all(code in readme for code in codes)
+    coordinator_email = next(e for e, *_, role in DEMO_ACCOUNTS if role == Role.COORDINATION)
+    browser = Client()
+    response = browser.post(
+        "/accounts/login/", {"login": coordinator_email, "password": DEMO_PASSWORD}
+    )
+    assert browser.post(response.url, {"code": codes[0]}).status_code == 302
     assert browser.get("/admin/").status_code == 200
 
 

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pytest
 from celery.exceptions import Retry
 from django.core import mail
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from factories import UserFactory
 from flaky_mail import FlakyBackend
@@ -343,13 +343,103 @@ def test_connection_errors_are_retried(notice, monkeypatch, error):
     assert reload(message).status == OutboxStatus.QUEUED
 
 
+# --- A database that restarts while sending ----------------------------------------------
+
+
+@pytest.fixture
+def flaky_recording(monkeypatch):
+    """`flaky_recording(n)`: recording "sent" meets a dropped connection n times first."""
+    monkeypatch.setattr(outbox, "MARK_SENT_PAUSE_SECONDS", 0)
+    record = outbox.outbox_record_sent
+    failures = []
+
+    def configure(count):
+        def flaky(**kwargs):
+            if len(failures) < count:
+                failures.append(kwargs)
+                raise OperationalError("server closed the connection unexpectedly")
+            return record(**kwargs)
+
+        monkeypatch.setattr(outbox, "outbox_record_sent", flaky)
+        return failures
+
+    return configure
+
+
+@pytest.mark.django_db
+def test_a_database_error_when_recording_sent_does_not_send_twice(
+    notice, flaky_recording, mailoutbox
+):
+    failures = flaky_recording(2)
+    message = notice()
+
+    outbox_send.apply(args=(message.pk,))
+
+    assert len(failures) == 2
+    assert reload(message).status == OutboxStatus.SENT
+    # Later, the sweeper finds nothing to recover or send.
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        claimed_at=timezone.now() - outbox.sending_timeout() - timedelta(seconds=5)
+    )
+    assert outbox_sweep() == 0
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_longer_outage_records_sent_in_a_retry_that_does_not_send(
+    notice, flaky_recording, mailoutbox
+):
+    failures = flaky_recording(outbox.MARK_SENT_TRIES)
+    message = notice()
+
+    with pytest.raises(Retry) as retry:
+        outbox_send.apply(args=(message.pk,))
+    assert retry.value.when <= 30
+    assert isinstance(retry.value.exc, outbox.SentNotRecorded)
+    assert len(failures) == outbox.MARK_SENT_TRIES
+    assert reload(message).status == OutboxStatus.SENDING
+
+    outbox_send.apply(kwargs={"message_id": message.pk, "sent": True})  # the retry
+
+    assert reload(message).status == OutboxStatus.SENT
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_the_send_task_is_retried_on_a_database_error(notice, monkeypatch, mailoutbox):
+    message = notice()
+
+    def down(*args, **kwargs):
+        raise OperationalError("the database system is starting up")
+
+    monkeypatch.setattr(outbox, "_claim", down)
+    with pytest.raises(Retry) as retry:
+        outbox_send.apply(args=(message.pk,))
+    assert isinstance(retry.value.exc, OperationalError)
+    assert retry.value.when <= 1  # backoff: 1 s at the first retry (jittered), then 2, 4…
+    monkeypatch.undo()
+
+    outbox_send.apply(args=(message.pk,))  # the retry, the database back
+    assert reload(message).status == OutboxStatus.SENT
+    assert len(mailoutbox) == 1
+
+
+def test_a_row_sending_is_recovered_just_after_the_send_tasks_time_limit(settings):
+    assert outbox_send.time_limit == settings.OUTBOX_SEND_TIME_LIMIT
+    margin = timedelta(seconds=outbox.SENDING_MARGIN_SECONDS)
+    assert outbox.sending_timeout() == timedelta(seconds=outbox_send.time_limit) + margin
+    assert outbox.sending_timeout() <= timedelta(minutes=2)
+    settings.OUTBOX_SEND_TIME_LIMIT = 45  # one source of truth: the threshold follows
+    assert outbox.sending_timeout() == timedelta(seconds=45) + margin
+
+
 # --- The sweeper --------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
 def test_a_row_stuck_in_sending_is_put_back_and_sent_by_the_sweeper(notice, settings, mailoutbox):
     stuck, busy = notice(), notice()
-    long_ago = timezone.now() - timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT + 5)
+    long_ago = timezone.now() - outbox.sending_timeout() - timedelta(seconds=5)
     # A worker claimed `stuck` and died; another is sending `busy` right now.
     OutboxMessage.objects.filter(pk=stuck.pk).update(
         status=OutboxStatus.SENDING, claimed_at=long_ago, attempts=1

@@ -11,7 +11,7 @@ class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_active", "is_staff", "date_joined"]
     list_filter = ["is_active", "is_staff", "groups"]
-    search_fields = ["email", "first_name", "last_name"]
+    search_fields = ["email", "first_name__folded_contains", "last_name__folded_contains"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Identité"), {"fields": ["first_name", "last_name", "language"]}),
@@ -42,7 +42,7 @@ class AuditLogEntryAdmin(admin.ModelAdmin):
 
     list_display = ["created_at", "action", "actor", "target_repr"]
     list_filter = ["action", "target_type"]
-    search_fields = ["action", "target_repr", "message"]
+    search_fields = ["action", "target_repr__folded_contains", "message__folded_contains"]
     list_select_related = ["actor", "target_type"]
     date_hierarchy = "created_at"
 
@@ -70,7 +70,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     list_display = ["created_at", "kind", "recipient_email", "status", "attempts", "sent_at"]
     list_filter = ["status", "template", "language"]
-    search_fields = ["recipient_email", "subject", "kind"]
+    search_fields = ["recipient_email", "subject__folded_contains", "kind"]
     date_hierarchy = "created_at"
     actions = ["retry"]
     exclude = ["recipient"]

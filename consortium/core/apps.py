@@ -9,7 +9,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Socle")
 
     def ready(self):
-        from . import privacy, signals  # noqa: F401  (signals: audit log, role permissions)
+        from . import french, privacy, signals  # noqa: F401  (signals: audit log, role permissions)
+
+        french.install()
 
         privacy.register_core_rules()
         # Each app declares its personal data in its own privacy.py.

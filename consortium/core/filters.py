@@ -20,7 +20,7 @@ def text_search(fields):
         for term in terms[:8]:
             condition = Q()
             for field in fields:
-                condition |= Q(**{f"{field}__icontains": term})
+                condition |= Q(**{f"{field}__folded_contains": term})
             queryset = queryset.filter(condition)
         return queryset
 

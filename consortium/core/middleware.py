@@ -1,5 +1,12 @@
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .permissions import is_coordinator
 
 
 class LanguageMiddleware:
@@ -23,3 +30,74 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class RequestBodyLimitMiddleware:
+    """Answer 413 to a request whose announced body is larger than REQUEST_MAX_BODY_SIZE,
+    before anything reads it (Django would otherwise stream it to a temporary file).
+
+    Django's DATA_UPLOAD_MAX_MEMORY_SIZE only counts the fields that are not files; this
+    bounds the whole body, files included. It sits right after SecurityMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.REQUEST_MAX_BODY_SIZE:
+            return HttpResponse(
+                _("La requête est trop volumineuse."),
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """Send settings.PERMISSIONS_POLICY (browser features the site never uses, turned off
+    for it and for anything it might embed) on every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = ", ".join(
+            f"{feature}=({' '.join(allowed)})"
+            for feature, allowed in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.policy:
+            response.headers.setdefault("Permissions-Policy", self.policy)
+        return response
+
+
+class SecondFactorRequiredMiddleware:
+    """Coordinators and staff must use a second factor: until they have activated an
+    authenticator app, every page sends them to its activation page.
+
+    Their account pages (under /accounts/: activation itself, logout, password), static
+    files, the health check and the language switch stay reachable.
+    """
+
+    EXEMPT_PREFIXES = ("/accounts/", "/healthz", "/i18n/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.exempt = (*self.EXEMPT_PREFIXES, settings.STATIC_URL)
+
+    def __call__(self, request):
+        if self._must_activate(request):
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+    def _must_activate(self, request) -> bool:
+        user = request.user
+        if not user.is_authenticated or request.path.startswith(self.exempt):
+            return False
+        if not (user.is_staff or is_coordinator(user)):
+            return False
+        return not is_mfa_enabled(user, [Authenticator.Type.TOTP])

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .enums import OutboxStatus
+from .validators import reject_bidi_controls
 
 
 class TimeStampedModel(models.Model):
@@ -53,6 +54,13 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("adresse e-mail"), unique=True)
+    # Django's own fields and labels, with names that cannot be shown reversed.
+    first_name = models.CharField(
+        _("first name"), max_length=150, blank=True, validators=[reject_bidi_controls]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=150, blank=True, validators=[reject_bidi_controls]
+    )
     language = models.CharField(
         _("langue des e-mails"), max_length=8, choices=settings.LANGUAGES, default="fr"
     )

@@ -16,20 +16,35 @@ sends it again; the stable Message-ID lets mail systems recognise the copy.
   backoff on SMTP and connection errors, and marks it failed after OUTBOX_MAX_ATTEMPTS
   (at once on any other error, which no retry would fix).
 - `outbox_sweep` sends what is due (retries whose time came, rows whose task was lost) and
-  puts back rows stuck in "sending" by a worker that died.
+  puts back rows stuck in "sending" by a worker that died: one still "sending" a little
+  after the send task's time limit (`sending_timeout`).
+
+A database that restarts while a message goes out: a sent message is recorded sent with a
+few tries in place (reconnecting), then by a retry of the task that records only; the send
+task itself is retried by Celery on database and broker errors (consortium/core/tasks.py).
 """
 
 import base64
 import logging
 import smtplib
+import time
 from datetime import timedelta
 from email.mime.base import MIMEBase
 from urllib.parse import urlsplit
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
-from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q
+from django.db import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    models,
+    transaction,
+)
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
@@ -41,12 +56,43 @@ logger = logging.getLogger(__name__)
 
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
 PERMANENT_SMTP_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused)
+# Database errors that pass: the server restarting, a connection dropped.
+TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
+# A row is "sending" at most for the send task's hard time limit (the worker is killed
+# then); this much later it belonged to a worker that died, and the sweeper puts it back.
+SENDING_MARGIN_SECONDS = 30
+# Recording "sent" is tried this many times in place, waiting 0.5, 1, 2, 4 s between tries
+# (well within the task's time limit).
+MARK_SENT_TRIES = 5
+MARK_SENT_PAUSE_SECONDS = 0.5
+
+
+class SentNotRecorded(Exception):
+    """The server accepted the message but the database could not record it (yet)."""
+
+
+def sending_timeout() -> timedelta:
+    """How long a row may stay "sending": the send task's time limit, plus a margin."""
+    return timedelta(seconds=settings.OUTBOX_SEND_TIME_LIMIT + SENDING_MARGIN_SECONDS)
 
 
 def target_key(target: models.Model | None) -> str:
     if target is None:
         return ""
     return f"{target._meta.label_lower}:{target.pk}"
+
+
+def already_queued(*, kind: str, model: type[models.Model], email: str) -> Exists:
+    """A filter for rows of `model`: a message of `kind` about the row, for the address at
+    the lookup path `email`, is in the outbox already (its (kind, target, address) key).
+
+    A sweep excludes those rows before rendering anything: rendering first and letting
+    the unique key refuse the copy costs a template render per row at every sweep.
+    """
+    target = Concat(Value(f"{model._meta.label_lower}:"), Cast(OuterRef("pk"), models.CharField()))
+    return Exists(
+        OutboxMessage.objects.filter(kind=kind, target=target, recipient_email=OuterRef(email))
+    )
 
 
 def outbox_enqueue(
@@ -152,13 +198,16 @@ def _store(message: OutboxMessage) -> OutboxMessage | None:
     return message
 
 
+# The task that sends one row (consortium/core/tasks.py), asked for by its registered name:
+# the tasks call this module, never the reverse.
+OUTBOX_SEND_TASK = "consortium.core.tasks.outbox_send"
+
+
 def _request_delivery(message_id: int) -> None:
     # Publishing must never break the request that queued the message: with the broker
     # down, the row stays queued and the sweeper sends it later.
-    from .tasks import outbox_send
-
     try:
-        outbox_send.apply_async((message_id,), retry=False)
+        current_app.tasks[OUTBOX_SEND_TASK].apply_async((message_id,), retry=False)
     except Exception:
         logger.warning("outbox: broker unreachable, message %s left for the sweeper", message_id)
 
@@ -236,10 +285,41 @@ def outbox_deliver(*, message_id: int, due_only: bool = True) -> str:
         # in "sending", put back by the sweeper and tried again forever. It fails now.
         logger.exception("outbox: message %s cannot be sent", message.pk)
         return _after_failure(message, error, permanent=True)
-    OutboxMessage.objects.filter(pk=message.pk).update(
-        status=OutboxStatus.SENT, sent_at=timezone.now(), last_error=""
-    )
+    _mark_sent_retrying(message.pk)
     return OutboxStatus.SENT
+
+
+def outbox_record_sent(*, message_id: int) -> None:
+    """Record as sent a message the server accepted when the database could not say so.
+
+    Unless the row was sent meanwhile; a row the sweeper put back but did not send again
+    yet is not sent twice.
+    """
+    OutboxMessage.objects.filter(
+        pk=message_id, status__in=[OutboxStatus.SENDING, OutboxStatus.QUEUED]
+    ).update(status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
+
+
+def _mark_sent_retrying(message_id: int) -> None:
+    # The message is out: failing to record it would leave the row to the sweeper, which
+    # would send it again. A passing database error is tried again in place, reconnecting.
+    for attempt in range(1, MARK_SENT_TRIES + 1):
+        try:
+            outbox_record_sent(message_id=message_id)
+            return
+        except TRANSIENT_DB_ERRORS as error:
+            logger.warning("outbox: message %s sent, not recorded yet: %s", message_id, error)
+            if attempt == MARK_SENT_TRIES:
+                raise SentNotRecorded(message_id) from error
+            time.sleep(MARK_SENT_PAUSE_SECONDS * 2 ** (attempt - 1))
+            _reconnect()
+
+
+def _reconnect() -> None:
+    """Drop a broken connection so that the next query opens a new one (not inside a
+    transaction, which a new connection could not continue)."""
+    if not connection.in_atomic_block:
+        connection.close_if_unusable_or_obsolete()
 
 
 def _after_failure(message: OutboxMessage, error: Exception, *, permanent: bool = False) -> str:
@@ -256,7 +336,7 @@ def _after_failure(message: OutboxMessage, error: Exception, *, permanent: bool 
 def outbox_sweep(*, limit: int = 500) -> int:
     """Put back rows stuck in "sending", then send what is due. Returns how many were sent."""
     now = timezone.now()
-    stuck_since = now - timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT)
+    stuck_since = now - sending_timeout()
     OutboxMessage.objects.filter(status=OutboxStatus.SENDING, claimed_at__lt=stuck_since).update(
         status=OutboxStatus.QUEUED
     )

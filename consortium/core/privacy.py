@@ -91,6 +91,7 @@ def _end_sessions(user) -> None:
 
 def register_core_rules() -> None:
     from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
     from django.contrib.admin.models import LogEntry
 
     from .models import AuditLogEntry, OutboxMessage
@@ -105,6 +106,8 @@ def register_core_rules() -> None:
         )
     )
     register(PersonalData(EmailAddress, "user", ("email", "verified", "primary"), "cascade"))
+    # Second factors: which ones and when, never their secrets.
+    register(PersonalData(Authenticator, "user", ("type", "created_at", "last_used_at"), "cascade"))
     # The admin's own history of what this (staff) account changed.
     register(
         PersonalData(LogEntry, "user", ("action_time", "object_repr", "change_message"), "cascade")

@@ -1,10 +1,11 @@
 """Account events from django-allauth go to the audit log; role permissions follow migrations."""
 
 from allauth.account import signals as account_signals
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
 from .enums import AuditAction
+from .pagecache import content_changed
 from .project_apps import is_project_app
 from .services import audit_log_record, role_permissions_sync
 
@@ -14,6 +15,18 @@ def _sync_role_permissions(sender, **kwargs):
     # post_migrate fires once per app, after that app's permissions are created.
     if is_project_app(sender):
         role_permissions_sync()
+
+
+@receiver(post_save)
+@receiver(post_delete)
+@receiver(m2m_changed)
+def _content_changed(sender, **kwargs):
+    # The domain apps' content is what public pages show; the kernel's own rows (outbox,
+    # audit log, heartbeats, accounts) change all the time and show on none of them.
+    meta = getattr(sender, "_meta", None)
+    config = getattr(meta, "app_config", None)  # None for the historical models of migrations
+    if config is not None and config.label != "core" and is_project_app(config):
+        content_changed()
 
 
 @receiver(account_signals.user_signed_up)

@@ -1,11 +1,29 @@
 """Celery tasks of the core app: worker heartbeat and the e-mail outbox."""
 
+import logging
+
+import kombu.exceptions
+import redis.exceptions
 from celery import shared_task
+from celery.signals import worker_ready
+from django.conf import settings
+from django.db import connections
 
 from .models import OutboxMessage
-from .outbox import backoff, outbox_deliver, outbox_purge, outbox_sweep
+from .outbox import (
+    OUTBOX_SEND_TASK,
+    TRANSIENT_DB_ERRORS,
+    SentNotRecorded,
+    backoff,
+    outbox_deliver,
+    outbox_purge,
+    outbox_record_sent,
+    outbox_sweep,
+)
 from .privacy import inactive_accounts_erase
 from .services import audit_log_purge, heartbeat_record
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, ignore_result=True)
@@ -14,16 +32,61 @@ def worker_heartbeat(self) -> None:
     heartbeat_record(worker=self.request.hostname or "unknown")
 
 
-@shared_task(bind=True, ignore_result=True, max_retries=None, acks_late=True)
-def outbox_send(self, message_id: int) -> None:
+@worker_ready.connect
+def heartbeat_at_start(sender, **kwargs) -> None:
+    """A first heartbeat as soon as a worker is ready: /healthz reports it at once, not
+    after beat's first tick, five minutes later (beat sends the next ones)."""
+    try:
+        heartbeat_record(worker=getattr(sender, "hostname", None) or "unknown")
+    except Exception:
+        logger.exception("heartbeat: not recorded at worker start")
+    finally:
+        # The worker's main process runs no task: it keeps no connection open.
+        connections.close_all()
+
+
+# Errors of a service that restarts (database, broker): the task runs again a little later
+# (1, 2, 4… s, at most 5 min, 12 times; then the sweeper has the row).
+OUTAGE_ERRORS = (
+    *TRANSIENT_DB_ERRORS,
+    kombu.exceptions.OperationalError,
+    redis.exceptions.ConnectionError,
+)
+
+
+@shared_task(
+    name=OUTBOX_SEND_TASK,
+    bind=True,
+    ignore_result=True,
+    max_retries=None,
+    acks_late=True,
+    time_limit=settings.OUTBOX_SEND_TIME_LIMIT,
+    autoretry_for=OUTAGE_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=300,
+    retry_kwargs={"max_retries": 12},
+)
+def outbox_send(self, message_id: int, sent: bool = False) -> None:
     """Send one outbox message; after a transient failure, try again later.
 
     The number of tries is bounded by the outbox itself (OUTBOX_MAX_ATTEMPTS), which
     then marks the message failed. The retry only sends when the row's own retry time
     has come: if the sweeper tried meanwhile (and failed again), the retry skips, and
-    the backoff between tries holds.
+    the backoff between tries holds. `sent`: the message went out but the database could
+    not record it; this run only records it (never sends again).
     """
-    if outbox_deliver(message_id=message_id) == "retry":
+    if sent:
+        outbox_record_sent(message_id=message_id)
+        return
+    try:
+        status = outbox_deliver(message_id=message_id)
+    except SentNotRecorded as error:
+        # Soon, before the sweeper takes the row for one a dead worker left (sending_timeout).
+        countdown = min(2**self.request.retries, 30)
+        raise self.retry(
+            kwargs={"message_id": message_id, "sent": True}, countdown=countdown, exc=error
+        ) from error
+    if status == "retry":
         attempts = OutboxMessage.objects.values_list("attempts", flat=True).get(pk=message_id)
         raise self.retry(countdown=backoff(attempts).total_seconds())
 

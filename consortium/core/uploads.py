@@ -2,6 +2,7 @@
 their metadata before they are published."""
 
 import io
+import warnings
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -11,6 +12,9 @@ from django.utils.translation import gettext as _
 
 MAX_DOCUMENT_SIZE = 10 * 1024 * 1024
 MAX_IMAGE_SIZE = 5 * 1024 * 1024
+# Re-encoding decodes every pixel (4 bytes each): a few hundred KB of PNG can announce
+# 13,000 × 13,000 pixels and cost gigabytes. 40 million pixels is above any phone photo.
+MAX_IMAGE_PIXELS = 40_000_000
 
 _ZIP = b"PK\x03\x04"
 # Extension -> signatures the first bytes may start with (None: text, checked apart).
@@ -88,10 +92,40 @@ def validate_document(upload) -> None:
 
 
 def validate_image(upload) -> None:
-    """PNG, JPEG or WebP images up to 5 MB."""
+    """PNG, JPEG or WebP images up to 5 MB and MAX_IMAGE_PIXELS."""
     if getattr(upload, "_committed", False):
         return
     _validate(upload, IMAGE_SIGNATURES, MAX_IMAGE_SIZE)
+    _validate_dimensions(upload)
+
+
+def _validate_dimensions(upload) -> None:
+    """Refuse an image of more than MAX_IMAGE_PIXELS, from its header, before any decoding."""
+    from PIL import Image
+
+    upload.seek(0)
+    try:
+        # Image.open reads the header only; the pixels are decoded on first use. Its own
+        # warning about huge images is superseded by the refusal below.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                width, height = image.size
+    except (OSError, ValueError, Image.DecompressionBombError) as error:
+        raise ValidationError(
+            _("L'image ne peut pas être lue : choisissez-en une autre."), code="invalid_image"
+        ) from error
+    finally:
+        upload.seek(0)
+    if width * height > MAX_IMAGE_PIXELS:
+        raise ValidationError(
+            _(
+                "L'image est trop grande (%(width)s × %(height)s pixels) : %(max)s millions "
+                "de pixels au maximum. Réduisez-la avant de l'envoyer."
+            )
+            % {"width": width, "height": height, "max": MAX_IMAGE_PIXELS // 1_000_000},
+            code="dimensions",
+        )
 
 
 # Extension (checked by validate_image) -> the format the image is re-encoded in.

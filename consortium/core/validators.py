@@ -36,3 +36,26 @@ def validate_phone(value: str) -> None:
         raise ValidationError(
             _("Saisissez un numéro de téléphone, par exemple 01 34 25 30 30."), code="phone"
         )
+
+
+# Invisible characters that change the direction text is shown in: embeddings and overrides
+# (U+202A–U+202E), isolates (U+2066–U+2069), the left-to-right, right-to-left and Arabic
+# letter marks (U+200E, U+200F, U+061C).
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def reject_bidi_controls(value: str) -> None:
+    """Refuse the invisible characters that reorder how a name or a title is shown.
+
+    "\u202eevil" would show reversed: a name could pass for another one, a file name
+    could hide its extension. Nobody types them on purpose in a French name or title.
+    """
+    if BIDI_CONTROLS.search(value or ""):
+        raise ValidationError(
+            _(
+                "Retirez les caractères invisibles qui inversent le sens d'affichage du texte "
+                "(caractères de contrôle bidirectionnels) : ils peuvent faire passer un nom "
+                "pour un autre."
+            ),
+            code="bidi",
+        )

@@ -15,6 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .exceptions import DomainError
+from .pagecache import content_changed
 from .services import audit_log_record
 
 
@@ -86,6 +87,7 @@ def workflow_apply(
         previous = locked.status
         changes = {"status": transition.target, "updated_at": timezone.now(), **(extra or {})}
         type(obj).objects.filter(pk=obj.pk).update(**changes)
+        content_changed()  # an update sends no post_save: public pages must know
         for field, value in changes.items():
             setattr(obj, field, value)
         if history is not None:

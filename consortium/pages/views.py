@@ -4,8 +4,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
+from consortium.core.pagecache import public_page
+
 
 @method_decorator(login_not_required, name="dispatch")
+@method_decorator(public_page, name="dispatch")
 class PublicPage(TemplateView):
     pass
 

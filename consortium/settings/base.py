@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from ._mail import mailers_from_url
@@ -23,7 +24,10 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Without SITE_URL, the address `./dev run` serves on (DEV_ADDR, which its argument sets):
+# links in e-mails then lead to the running site.
+DEV_ADDR = env("DEV_ADDR", default="127.0.0.1:8000")
+SITE_URL = env("SITE_URL", default=f"http://{DEV_ADDR}").rstrip("/")
 # An empty value (docker-compose passes one when unset) also means SITE_URL.
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[]) or [SITE_URL]
 
@@ -48,12 +52,18 @@ INSTALLED_APPS = [
     "django_filters",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     *PROJECT_APPS,
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "consortium.core.middleware.RequestBodyLimitMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "consortium.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag on every page, 304 when the browser already has it (cached public pages).
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "consortium.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -63,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "consortium.core.middleware.SecondFactorRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "consortium.urls"
@@ -77,6 +88,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "consortium.core.context_processors.site",
@@ -93,10 +105,17 @@ DATABASES = {
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the web process read while the Celery worker writes.
+    # WAL lets the web process read while the Celery worker writes. In WAL, a transaction
+    # that read first and writes later fails at once ("database is locked", whatever the
+    # timeout) when another process wrote in between: IMMEDIATE makes every atomic() take
+    # the write lock when it begins, and `timeout` (seconds) is how long it waits for it.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -105,7 +124,8 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down: an empty cache and a warning, not a 500 on every login.
+            "BACKEND": "consortium.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
@@ -150,6 +170,11 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Consortium éveil artistique] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+# Rate limits count per client address. Behind reverse proxies, every request comes from the
+# nearest proxy: say how many proxies you run, so the client address is read from
+# X-Forwarded-For (the entry that many places from the right). 0: no proxy, REMOTE_ADDR.
+# Never more than the proxies really in front: the extra entries can be forged by a client.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -162,6 +187,12 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
 }
+
+# Second factor (django-allauth MFA): an authenticator app (TOTP) with recovery codes.
+# Offered to everyone, mandatory for coordinators and staff
+# (consortium.core.middleware.SecondFactorRequiredMiddleware).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Consortium éveil artistique 95"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
@@ -277,7 +308,9 @@ ATTENDANCE_RETENTION_DAYS = 3 * 365  # then registrations and presences are anon
 # The e-mail outbox (consortium/core/outbox.py).
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
 OUTBOX_RETRY_BASE_SECONDS = 60  # then 2, 4, 8… minutes
-OUTBOX_SENDING_TIMEOUT = 600  # a row "sending" for longer belonged to a worker that died
+# Hard time limit of the task sending one e-mail (SMTP operations time out after 10 s);
+# a row still "sending" a little after it belonged to a worker that died (sweeper).
+OUTBOX_SEND_TIME_LIMIT = env.int("OUTBOX_SEND_TIME_LIMIT", default=60)
 OUTBOX_SWEEP_GRACE = 120  # a fresh row is left to its own task for this long
 
 SESSION_COOKIE_HTTPONLY = True
@@ -286,6 +319,38 @@ SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (Django's ContentSecurityPolicyMiddleware): only the site's own
+# files; an inline <script> or <style> needs {{ csp_nonce }}; no inline style attribute.
+# data: images are the QR code of the authenticator app activation.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Browser features the site never uses, refused for it and anything it embeds.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
+# Request bodies: fields apart from files (Django's default, stated), and the whole body,
+# files included, refused with 413 before it is read. Larger than the biggest upload
+# (10 MB documents, 5 MB images) with room for forms that carry several files.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+REQUEST_MAX_BODY_SIZE = env.int("DJANGO_REQUEST_MAX_BODY_SIZE", default=50 * 1024 * 1024)
 
 ADMINS = []
 CONTACT_EMAIL = env("CONTACT_EMAIL", default="eveil-artistique@valdoise.fr")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consortium.core.forms import PlainTextMixin
+from consortium.core.french import french_order
 from consortium.core.validators import reject_html
 from members.forms.fields import CommuneChoiceField
 from members.models import Need, Person, WorkingGroup
@@ -60,9 +61,9 @@ class EventFilter(django_filters.FilterSet):
     def filter_text(self, queryset, name, value):
         for term in value.split()[:8]:
             queryset = queryset.filter(
-                Q(title__icontains=term)
-                | Q(venue__icontains=term)
-                | Q(commune__name__icontains=term)
+                Q(title__folded_contains=term)
+                | Q(venue__folded_contains=term)
+                | Q(commune__name__folded_contains=term)
             )
         return queryset
 
@@ -155,12 +156,14 @@ class EventForm(PlainTextMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["capacity"].widget.attrs["min"] = 1
-        self.fields["group"].queryset = WorkingGroup.objects.current().order_by("title")
+        self.fields["group"].queryset = WorkingGroup.objects.current().order_by(
+            french_order("title")
+        )
         self.fields["group"].empty_label = _("Aucun groupe")
         linked = Q(pk__in=self.instance.needs.all()) if self.instance.pk else Q(pk__in=[])
         self.fields["needs"].queryset = Need.objects.filter(
             Q(pk__in=Need.objects.open()) | linked
-        ).order_by("title")
+        ).order_by(french_order("title"))
         self.fields["kind"].choices = EventKind.choices  # no blank "---------" radio
         if self.instance.commune_id:
             # The list is keyed by INSEE code, the instance knows its commune by pk.
@@ -309,7 +312,7 @@ class RegisterSomeoneForm(forms.Form):
             Person.objects.active()
             .exclude(pk__in=registered.values("person_id"))
             .select_related("user")
-            .order_by("user__last_name", "user__first_name", "pk")
+            .order_by(french_order("user__last_name"), french_order("user__first_name"), "pk")
         )
         self.fields["person"].label_from_instance = _person_label
 

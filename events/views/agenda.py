@@ -15,9 +15,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from consortium.core.conditional import conditional_document
+from consortium.core.pagecache import public_page
 from consortium.core.pagination import paginate
 from consortium.core.pdf import pdf_response
 from consortium.core.permissions import can_observe, get_visible_object_or_404, is_coordinator
@@ -77,6 +80,7 @@ def _annotate_page(page, person) -> None:
 
 
 @login_not_required
+@public_page
 def agenda(request):
     user = request.user
     past = request.GET.get("periode") == PAST
@@ -135,6 +139,7 @@ def _why_not_aparticipant(user) -> str:
 
 
 @login_not_required
+@public_page
 def event_detail(request, slug):
     user = request.user
     event = _visible_event(user, slug)
@@ -273,8 +278,11 @@ def my_registrations(request):
 # --- iCalendar --------------------------------------------------------------------------
 
 
+ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+
 def _ics_response(calendar, filename: str, *, private: bool = False) -> HttpResponse:
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(calendar.to_ical(), content_type=ICS_CONTENT_TYPE)
     response["Content-Disposition"] = f'inline; filename="{slugify(filename) or "agenda"}.ics"'
     if private:
         response["Cache-Control"] = "private, no-store"
@@ -285,16 +293,25 @@ def _ics_response(calendar, filename: str, *, private: bool = False) -> HttpResp
 @login_not_required
 def agenda_ics(request):
     """The public feed: what an anonymous visitor sees in the agenda (cancellations too,
-    so that subscribed calendars learn about them)."""
-    events = (
-        Event.objects.visible_to(AnonymousUser())
-        .with_dates()
-        .upcoming()
-        .select_related("commune")
-        .prefetch_related("sessions")
-    )
+    so that subscribed calendars learn about them). Built once per change of its events,
+    and a calendar that polls with the ETag it has gets a 304."""
+    events = Event.objects.visible_to(AnonymousUser()).with_dates().upcoming()
+    rows, changed = events.feed_state()
     name = _("Agenda du consortium éveil artistique et culturel du Val-d'Oise")
-    return _ics_response(calendar_for_events(events, name=name), "agenda-consortium-95")
+
+    def build() -> bytes:
+        listed = events.select_related("commune").prefetch_related("sessions")
+        return calendar_for_events(listed, name=name).to_ical()
+
+    response = conditional_document(
+        request,
+        fingerprint=f"agenda.ics:{get_language()}:{rows}:{changed and changed.isoformat()}",
+        last_modified=changed,
+        build=build,
+        content_type=ICS_CONTENT_TYPE,
+    )
+    response["Content-Disposition"] = 'inline; filename="agenda-consortium-95.ics"'
+    return response
 
 
 @login_not_required

@@ -413,19 +413,24 @@ def attendance(request, slug, session_pk):
     )
     form = AttendanceForm(request.POST or None, registrations=registrations, marks=marks)
     if request.method == "POST" and form.is_valid():
-        saved = services.attendance_save(
-            session=session, marks=form.changed_marks(), actor=request.user
-        )
-        messages.success(
-            request, _("Émargement enregistré (%(count)s changement·s).") % {"count": saved}
-        )
-        return redirect("events:attendance", slug=event.slug, session_pk=session.pk)
+        try:
+            saved = services.attendance_save(
+                session=session, marks=form.changed_marks(), actor=request.user
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("Émargement enregistré (%(count)s changement·s).") % {"count": saved}
+            )
+            return redirect("events:attendance", slug=event.slug, session_pk=session.pk)
     present = sum(1 for value in marks.values() if value)
     context = {
         "event": event,
         "session": session,
         "sessions": sessions,
         "form": form,
+        "started": session.has_started(),
         "present_count": present,
         "absent_count": len(marks) - present,
         "unmarked_count": len(registrations) - len(marks),

@@ -87,13 +87,13 @@ class ValidationFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         for term in value.split()[:8]:
             queryset = queryset.filter(
-                Q(user__first_name__icontains=term)
-                | Q(user__last_name__icontains=term)
-                | Q(user__email__icontains=term)
+                Q(user__first_name__folded_contains=term)
+                | Q(user__last_name__folded_contains=term)
+                | Q(user__email__folded_contains=term)
                 | Q(
-                    pk__in=Affiliation.objects.filter(organization__name__icontains=term).values(
-                        "person_id"
-                    )
+                    pk__in=Affiliation.objects.filter(
+                        organization__name__folded_contains=term
+                    ).values("person_id")
                 )
             )
         return queryset

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from consortium.core.french import french_order
+
 from ..models import Commune
 
 
@@ -21,7 +23,7 @@ class CommuneChoiceField(forms.ModelChoiceField):
     }
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("queryset", Commune.objects.order_by("name"))
+        kwargs.setdefault("queryset", Commune.objects.order_by(french_order("name")))
         super().__init__(to_field_name="insee_code", **kwargs)
 
     def label_from_instance(self, obj):

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from consortium.core.forms import PlainTextMixin
+from consortium.core.validators import reject_bidi_controls
 
 from ..access import sees_everything
 from ..enums import GroupMembershipStatus
@@ -43,7 +44,9 @@ class GroupFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         for term in value.split()[:8]:
-            queryset = queryset.filter(Q(title__icontains=term) | Q(description__icontains=term))
+            queryset = queryset.filter(
+                Q(title__folded_contains=term) | Q(description__folded_contains=term)
+            )
         return queryset
 
     def filter_mine(self, queryset, name, value):
@@ -98,7 +101,9 @@ def _person_label(person: Person) -> str:
 
 
 class DocumentForm(PlainTextMixin, forms.Form):
-    title = forms.CharField(label=_("Titre du document"), max_length=200)
+    title = forms.CharField(
+        label=_("Titre du document"), max_length=200, validators=[reject_bidi_controls]
+    )
     file = forms.FileField(
         label=_("Fichier"),
         required=False,

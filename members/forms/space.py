@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from consortium.core.validators import reject_html, validate_phone
+from consortium.core.french import french_order
+from consortium.core.validators import reject_bidi_controls, reject_html, validate_phone
 
 from ..enums import OrganizationStatus, Sector
 from ..models import AgeGroup, Discipline, Organization, OrganizationType
@@ -21,19 +22,19 @@ class ProfileForm(forms.Form):
     first_name = forms.CharField(
         label=_("Prénom"),
         max_length=150,
-        validators=[reject_html],
+        validators=[reject_html, reject_bidi_controls],
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
         label=_("Nom"),
         max_length=150,
-        validators=[reject_html],
+        validators=[reject_html, reject_bidi_controls],
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
     job_title = forms.CharField(
         label=_("Fonction"),
         max_length=150,
-        validators=[reject_html],
+        validators=[reject_html, reject_bidi_controls],
         help_text=_(
             "Par exemple : éducatrice de jeunes enfants, bibliothécaire jeunesse, "
             "directeur de conservatoire."
@@ -222,9 +223,9 @@ class OrganizationSearch(django_filters.FilterSet):
     def search(self, queryset, name, value):
         for term in value.split()[:8]:
             queryset = queryset.filter(
-                Q(name__icontains=term)
-                | Q(commune__name__icontains=term)
-                | Q(commune__postal_codes__icontains=term)
+                Q(name__folded_contains=term)
+                | Q(commune__name__folded_contains=term)
+                | Q(commune__postal_codes__folded_contains=term)
             )
         return queryset
 
@@ -242,7 +243,7 @@ class OrganizationSearch(django_filters.FilterSet):
                 status__in=[OrganizationStatus.ACTIVE, OrganizationStatus.PENDING]
             )
             .select_related("commune", "type")
-            .order_by("name", "pk")
+            .order_by(french_order("name"), "pk")
         )
 
 

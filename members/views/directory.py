@@ -7,10 +7,11 @@ agreed to show (name, type, commune, disciplines, ages, presentation, website).
 
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Sum
-from django.db.models.functions import Lower
 from django.shortcuts import render
 
 from consortium.core.crosstab import crosstab
+from consortium.core.french import french_order
+from consortium.core.pagecache import public_page
 from consortium.core.pagination import paginate
 from consortium.core.permissions import get_visible_object_or_404
 
@@ -22,6 +23,7 @@ from ..rules import can_edit_organization
 
 
 @login_not_required
+@public_page
 def directory(request):
     user = request.user
     member = is_member(user)
@@ -44,10 +46,13 @@ def _coverage_table(organizations) -> dict:
         (row["epci_id"], row["sector"]): row["total"]
         for row in organizations.count_by_epci_and_sector()
     }
-    return crosstab(counts=counts, rows=Epci.objects.order_by(Lower("name")), columns=list(Sector))
+    return crosstab(
+        counts=counts, rows=Epci.objects.order_by(french_order("name")), columns=list(Sector)
+    )
 
 
 @login_not_required
+@public_page
 def coverage(request):
     """Where the network is, by EPCI, and the communes it does not reach yet.
 
@@ -67,6 +72,7 @@ def coverage(request):
 
 
 @login_not_required
+@public_page
 def organization(request, slug):
     """One organisation: public card for everyone, people and groups for members."""
     user = request.user

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from consortium.core.downloads import file_download
 from consortium.core.forms import show_service_errors
+from consortium.core.french import french_order
 from consortium.core.pagination import paginate
 from consortium.core.permissions import (
     coordinator_required,
@@ -67,7 +68,11 @@ def _members(group):
         group.memberships.filter(status=GroupMembershipStatus.MEMBER)
         .select_related("person__user")
         .prefetch_related(Prefetch("person__affiliations", current, to_attr="current_affiliations"))
-        .order_by("-is_facilitator", "person__user__last_name", "person__user__first_name")
+        .order_by(
+            "-is_facilitator",
+            french_order("person__user__last_name"),
+            french_order("person__user__first_name"),
+        )
     )
 
 
@@ -81,7 +86,7 @@ def group_list(request):
         .with_counts()
         .with_membership_of(person_of(request.user))
         .select_related("theme")
-        .order_by("-is_mine", "title")
+        .order_by("-is_mine", french_order("title"))
     )
     filterset = GroupFilter(request.GET, queryset=groups, request=request)
     context = {

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from consortium.core.french import french_order
 from consortium.core.pagination import paginate
 from consortium.core.permissions import is_coordinator
 from consortium.core.privacy import export_for
@@ -31,7 +32,7 @@ from ..forms.space import (
     ProfileForm,
 )
 from ..models import Affiliation, Need, Organization, Person
-from ..rules import can_edit_organization
+from ..rules import can_act_on_needs, can_edit_organization
 
 LIVE = [AffiliationStatus.PENDING, AffiliationStatus.ACTIVE]
 AFFILIATION_DECISIONS = ("accepter", "refuser")
@@ -104,7 +105,7 @@ def _member_area(request, person: Person):
                 distinct=True,
             )
         )
-        .order_by("organization__name")
+        .order_by(french_order("organization__name"))
     )
     memberships = (
         person.memberships.filter(
@@ -112,7 +113,7 @@ def _member_area(request, person: Person):
             group__archived_at__isnull=True,
         )
         .select_related("group")
-        .order_by("group__title")
+        .order_by(french_order("group__title"))
     )
     needs = (
         Need.objects.filter(author=person)
@@ -125,6 +126,7 @@ def _member_area(request, person: Person):
         "affiliations": list(affiliations),
         "memberships": list(memberships),
         "needs": list(needs),
+        "can_express_need": can_act_on_needs(request.user),
         "profile_complete": _profile_complete(person),
         "pending_people_count": (
             Person.objects.pending().count() if is_coordinator(request.user) else None
@@ -254,7 +256,9 @@ def organization_manage(request, slug):
         "requests": list(affiliations.filter(status=AffiliationStatus.PENDING).order_by("pk")),
         "members": list(
             affiliations.filter(status=AffiliationStatus.ACTIVE).order_by(
-                "-is_referent", "person__user__last_name", "person__user__first_name"
+                "-is_referent",
+                french_order("person__user__last_name"),
+                french_order("person__user__first_name"),
             )
         ),
     }

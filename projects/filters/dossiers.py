@@ -19,7 +19,7 @@ class DossierBoardFilter(django_filters.FilterSet):
     organization = django_filters.CharFilter(
         label=_("Structure"),
         field_name="organization__name",
-        lookup_expr="icontains",
+        lookup_expr="folded_contains",
         help_text=_("Une partie de son nom."),
     )
     epci = epci_filter("organization__commune__epci")

@@ -3,6 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from consortium.core.french import french_order
 from members.filters import age_filter, discipline_filter, epci_filter
 from members.models import WorkingGroup
 
@@ -31,14 +32,14 @@ class ProjectFilter(django_filters.FilterSet):
     group = django_filters.ModelChoiceFilter(
         label=_("Groupe de travail"),
         field_name="working_group",
-        queryset=WorkingGroup.objects.order_by("title"),
+        queryset=WorkingGroup.objects.order_by(french_order("title")),
         empty_label=_("Tous les groupes"),
     )
     # A name to type rather than a list: the network has hundreds of organisations.
     partner = django_filters.CharFilter(
         label=_("Structure partenaire"),
         field_name="partners__name",
-        lookup_expr="icontains",
+        lookup_expr="folded_contains",
         help_text=_("Une partie de son nom."),
         distinct=True,
     )

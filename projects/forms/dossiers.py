@@ -4,9 +4,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from consortium.core.french import french_order
 from consortium.core.permissions import is_coordinator
 from consortium.core.uploads import validate_document
-from consortium.core.validators import reject_html
+from consortium.core.validators import reject_bidi_controls, reject_html
 from members.enums import AffiliationStatus, PersonStatus
 from members.models import Person
 
@@ -27,7 +28,7 @@ def people_of(organizations):
         )
         .select_related("user")
         .distinct()
-        .order_by("user__last_name", "user__first_name", "pk")
+        .order_by(french_order("user__last_name"), french_order("user__first_name"), "pk")
     )
 
 
@@ -115,7 +116,7 @@ class DossierForm(forms.ModelForm):
             "title"
         )
         self.fields["opportunity"].empty_label = _("Aucune")
-        self.fields["project"].queryset = projects.order_by("title")
+        self.fields["project"].queryset = projects.order_by(french_order("title"))
         self.fields["project"].empty_label = _("Aucun")
 
     def clean(self):
@@ -162,7 +163,9 @@ class TransitionForm(forms.Form):
 
 class DocumentAddForm(forms.Form):
     label = forms.CharField(
-        label=_("Pièce à ajouter à la liste"), max_length=200, validators=[reject_html]
+        label=_("Pièce à ajouter à la liste"),
+        max_length=200,
+        validators=[reject_html, reject_bidi_controls],
     )
     file = forms.FileField(
         label=_("Fichier"),

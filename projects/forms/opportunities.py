@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consortium.core.forms import PlainTextMixin
 from consortium.core.uploads import validate_document
-from consortium.core.validators import reject_html
+from consortium.core.validators import reject_bidi_controls, reject_html
 from members.enums import Sector
 
 from ..enums import OpportunityKind
@@ -36,6 +36,7 @@ class OpportunityForm(PlainTextMixin, forms.ModelForm):
         label=_("Titre de la pièce jointe"),
         max_length=200,
         required=False,
+        validators=[reject_bidi_controls],
         help_text=_("Par exemple : « Règlement de l'appel »."),
     )
     attachment_file = forms.FileField(

@@ -4,6 +4,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from consortium.core.french import french_order
 from consortium.core.uploads import strip_image_metadata, validate_image
 from consortium.core.validators import reject_html
 from members.enums import Sector
@@ -100,12 +101,12 @@ class PracticeForm(forms.ModelForm):
         fields = self.fields
         fields["sector"].choices = [("", _("Choisissez un secteur")), *Sector.choices]
         fields["budget_range"].choices = [("", _("Non précisé")), *BudgetRange.choices]
-        fields["communes"].queryset = Commune.objects.order_by("name")
+        fields["communes"].queryset = Commune.objects.order_by(french_order("name"))
         fields["epcis"].queryset = Epci.objects.all()
         fields["age_groups"].queryset = AgeGroup.objects.all()
         fields["disciplines"].queryset = Discipline.objects.all()
         fields["themes"].queryset = Theme.objects.all()
-        fields["project"].queryset = projects.order_by("title")
+        fields["project"].queryset = projects.order_by(french_order("title"))
         fields["project"].empty_label = _("Aucun")
         self._organization_field(organizations, required=organization_required)
 

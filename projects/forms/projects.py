@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from consortium.core.french import french_order
 from consortium.core.validators import reject_html
 from members.models import Commune, Organization
 
@@ -27,7 +28,7 @@ class ProjectForm(forms.ModelForm):
 
     communes = CommunesField(
         label=_("Communes"),
-        queryset=Commune.objects.order_by("name"),
+        queryset=Commune.objects.order_by(french_order("name")),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_(
@@ -141,7 +142,9 @@ class PartnerForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.active().order_by("name")
+        self.fields["organization"].queryset = Organization.objects.active().order_by(
+            french_order("name")
+        )
         self.fields["role"].initial = PartnerRole.PARTNER
 
     def clean_organization(self):

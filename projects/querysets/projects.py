@@ -1,6 +1,7 @@
 from django.apps import apps
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 
+from consortium.core.french import french_order
 from consortium.core.models import ScopedQuerySet
 from consortium.core.permissions import is_coordinator
 from members.access import is_member, person_of
@@ -19,7 +20,7 @@ def _partnerships_lead_first():
     return (
         partners.select_related("organization")
         .annotate(lead_rank=lead_first)
-        .order_by("lead_rank", "organization__name")
+        .order_by("lead_rank", french_order("organization__name"))
     )
 
 

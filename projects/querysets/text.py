@@ -2,7 +2,8 @@
 
 On PostgreSQL, French full-text search (stems: « éveils musicaux » for « éveil musical »),
 accent-insensitive with the `french_unaccent` configuration of migration 0002, weighted
-by field. Everywhere, a plain match: every word, partial words too, in one of the fields.
+by field. Everywhere, a plain match: every word, partial words too, in one of the fields,
+whatever the case and the accents (`folded_contains`, consortium.core.french).
 A list's filter takes either, so that it finds at least what the search page counted and
 what someone typing the start of a word expects.
 """
@@ -28,10 +29,13 @@ def search_words(text: str) -> list[str]:
 
 
 def containing_words(rows, fields: list[str], text: str) -> models.QuerySet:
-    """Each word (case-insensitive, partial words too) in one of `fields`, newest first."""
+    """Each word (ignoring case and accents, partial words too) in one of `fields`,
+    newest first."""
     condition = Q()
     for word in search_words(text):
-        condition &= reduce(operator.or_, (Q(**{f"{name}__icontains": word}) for name in fields))
+        condition &= reduce(
+            operator.or_, (Q(**{f"{name}__folded_contains": word}) for name in fields)
+        )
     return rows.filter(condition).order_by("-created_at", "pk")
 
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from consortium.core.downloads import file_download
 from consortium.core.exceptions import DomainError
+from consortium.core.pagecache import public_page
 from consortium.core.pagination import paginate
 from consortium.core.permissions import coordinator_required, is_coordinator
 from members.access import is_member, member_required
@@ -106,6 +107,7 @@ def opportunity_list(request):
 
 @login_not_required
 @require_GET
+@public_page
 def opportunity_public_list(request):
     """The open public opportunities, for everyone (elected officials, other networks)."""
     filterset = PublicOpportunityFilter(

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from consortium.core.downloads import download_name
 from consortium.core.exceptions import DomainError
+from consortium.core.pagecache import public_page
 from consortium.core.pagination import paginate
 from consortium.core.pdf import pdf_response, render_pdf
 from consortium.core.permissions import (
@@ -57,6 +58,7 @@ def _to_review_count(user) -> int | None:
 
 
 @login_not_required
+@public_page
 def practice_list(request):
     """Published sheets, with facets whose options count the sheets they would give."""
     filterset = PracticeFilter(request.GET, queryset=Practice.objects.published())
@@ -100,6 +102,7 @@ def _labelled(steps) -> list:
 
 
 @login_not_required
+@public_page
 def practice_detail(request, slug):
     practice = get_visible_object_or_404(Practice.objects.for_sheet(), request.user, slug=slug)
     images = list(practice.images.all())
@@ -173,6 +176,7 @@ def _typeset(value: str) -> str:
 
 
 @login_not_required
+@public_page
 def practice_pdf(request, slug):
     """The sheet as a PDF to print or forward (WeasyPrint; images embedded)."""
     practice = get_visible_object_or_404(Practice.objects.for_sheet(), request.user, slug=slug)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from consortium.core.exceptions import DomainError
 from consortium.core.forms import show_service_errors
+from consortium.core.french import french_order
 from consortium.core.pagination import paginate
 from consortium.core.permissions import get_visible_object_or_404
 from members.access import member_required
@@ -53,7 +54,7 @@ def project_list(request):
 @member_required
 def project_detail(request, slug):
     project = get_visible_object_or_404(Project.objects.for_page(), request.user, slug=slug)
-    practices = Practice.objects.published().filter(project=project).order_by("title")
+    practices = Practice.objects.published().filter(project=project).order_by(french_order("title"))
     context = {
         "project": project,
         "practices": practices.only("title", "slug", "summary"),
@@ -133,7 +134,9 @@ def project_partners(request, slug):
                 _("%(organization)s est partenaire du projet.") % {"organization": organization},
             )
             return redirect("projects:project_partners", slug=project.slug)
-    partners = project.partnerships.select_related("organization").order_by("organization__name")
+    partners = project.partnerships.select_related("organization").order_by(
+        french_order("organization__name")
+    )
     # The lead's members remove any partner; another partner's members, their own.
     for partner in partners:
         partner.removable = manages or can_remove_partner(request.user, partner)

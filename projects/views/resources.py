@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from consortium.core.downloads import file_download
 from consortium.core.forms import show_service_errors
+from consortium.core.pagecache import public_page
 from consortium.core.pagination import paginate
 from consortium.core.permissions import coordinator_required, get_visible_object_or_404
 
@@ -32,6 +33,7 @@ def _visible_resource(request, slug) -> Resource:
 
 
 @login_not_required
+@public_page
 def resource_list(request):
     resources = Resource.objects.visible_to(request.user).for_listing()
     filterset = ResourceFilter(request.GET, queryset=resources, request=request)
@@ -44,6 +46,7 @@ def resource_list(request):
 
 
 @login_not_required
+@public_page
 def resource_detail(request, slug):
     resource = _visible_resource(request, slug)
     return render(request, "projects/resources/detail.html", {"resource": resource})

@@ -27,7 +27,8 @@ def network(transactional_db):
         training=True,
         title="Éveil musical : chanter avec les bébés",
         capacity=3,
-        sessions=[(in_days(5, 9), in_days(5, 12, 30)), (in_days(6, 14), in_days(6, 17))],
+        # The first session took place yesterday (émargement opens when a session begins).
+        sessions=[(in_days(-1, 9), in_days(-1, 12, 30)), (in_days(6, 14), in_days(6, 17))],
     )
     EventFactory(training=True, title="Éveil musical, deuxième session")
     EventFactory(title="Brouillon de rencontre", draft=True, sessions=0)

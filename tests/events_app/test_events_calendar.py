@@ -3,6 +3,7 @@
 from datetime import datetime
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -158,6 +159,67 @@ def test_public_feed_query_count_does_not_grow_with_events(client):
     few = count()
     bulk_events(190, prefix="beaucoup")
     assert count() == few
+
+
+def test_public_feed_is_built_once_per_change_and_answers_304_to_a_poll(client):
+    EventFactory(title="Avant")
+    first = client.get(PUBLIC_FEED)
+    assert summaries(parse(first)) == {"Avant"}
+    etag = first["ETag"]
+    assert first["Last-Modified"]
+    assert "max-age" in first["Cache-Control"]
+
+    with CaptureQueriesContext(connection) as cached:
+        again = client.get(PUBLIC_FEED)
+    assert again.content == first.content
+    assert len(cached) == 1, "a cached feed costs one aggregate query"
+
+    poll = client.get(PUBLIC_FEED, headers={"if-none-match": etag})
+    assert poll.status_code == 304
+    assert poll.content == b""
+
+
+@pytest.mark.parametrize("change", ["cancel", "edit", "session", "new"])
+def test_a_change_shows_in_the_cached_feed_at_once(client, coordinator, change):
+    from events import services
+
+    event = EventFactory(title="Rencontre de printemps")
+    etag = client.get(PUBLIC_FEED)["ETag"]
+    if change == "cancel":
+        services.event_cancel(event=event, actor=coordinator, message="Salle indisponible.")
+    elif change == "edit":
+        services.event_update(event=event, actor=coordinator, fields={"title": "Renommée"})
+    elif change == "session":
+        session = event.sessions.first()
+        services.session_save(
+            event=event,
+            actor=coordinator,
+            session=session,
+            fields={"starts_at": in_days(20), "ends_at": in_days(20, 12)},
+        )
+    else:
+        EventFactory(title="Nouvelle")
+    response = client.get(PUBLIC_FEED, headers={"if-none-match": etag})
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+    calendar = parse(response)
+    if change == "cancel":
+        assert str(vevents(calendar)[0]["STATUS"]) == "CANCELLED"
+    elif change == "edit":
+        assert summaries(calendar) == {"Renommée"}
+    elif change == "session":
+        assert vevents(calendar)[0].decoded("DTSTART") == in_days(20)
+    else:
+        assert summaries(calendar) == {"Rencontre de printemps", "Nouvelle"}
+
+
+def test_the_feed_in_english_is_not_the_cached_french_one(client):
+    EventFactory(title="Rencontre")
+    french = client.get(PUBLIC_FEED)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(PUBLIC_FEED)
+    assert french["ETag"] != english["ETag"]
+    assert parse(english)["X-WR-CALNAME"] != parse(french)["X-WR-CALNAME"]
 
 
 def test_event_file_query_count_does_not_grow_with_sessions(client, member):

@@ -25,8 +25,9 @@ from event_factories import (
 )
 from member_factories import NeedFactory, WorkingGroupFactory, member_of
 
+from consortium.core.exceptions import DomainError
 from consortium.core.models import AuditLogEntry, OutboxMessage
-from events import services
+from events import documents, services
 from events.enums import EventKind, EventStatus, RegistrationStatus
 from events.models import Attendance, Event, Registration, ReminderPolicy, Session
 from members.enums import NeedStatus
@@ -732,7 +733,28 @@ def test_csv_of_an_anonymised_registration(coordinator_client, event):
 # --- Émargement --------------------------------------------------------------------------
 
 
-def test_attendance_marks_everyone_in_one_post(coordinator_client, coordinator, training):
+@pytest.fixture
+def held(db):
+    """A published meeting with 2 seats and one session held three days ago."""
+    return EventFactory(
+        title="Lire avec les tout-petits",
+        capacity=2,
+        sessions=[(in_days(-3, 9, 30), in_days(-3, 12, 30))],
+    )
+
+
+@pytest.fixture
+def held_training(db):
+    """A two-session training that took place this week."""
+    return EventFactory(
+        training=True,
+        title="Éveil musical : chanter avec les bébés",
+        sessions=[(in_days(-3, 9), in_days(-3, 12)), (in_days(-2, 14), in_days(-2, 17))],
+    )
+
+
+def test_attendance_marks_everyone_in_one_post(coordinator_client, coordinator, held_training):
+    training = held_training
     first, second = training.sessions.all()
     Session.objects.filter(pk=first.pk).update(hours=Decimal("2.5"))
     ada, bob, eve = RegistrationFactory.create_batch(3, event=training)
@@ -747,7 +769,7 @@ def test_attendance_marks_everyone_in_one_post(coordinator_client, coordinator, 
         url("attendance", training, session_pk=second.pk), {f"presence-{ada.pk}": "present"}
     )
     ada.refresh_from_db()
-    assert services.hours_attended(ada) == 2.5 + 3.0
+    assert documents.hours_attended(ada) == 2.5 + 3.0
     page = html(coordinator_client.get(url("attendance", training, session_pk=first.pk)))
     assert "1 présent·e" in page and "1 absent·e" in page and "1 pas encore émargé·e" in page
     assert re.search(rf'name="presence-{ada.pk}" value="present"[^>]* checked', page)
@@ -755,7 +777,8 @@ def test_attendance_marks_everyone_in_one_post(coordinator_client, coordinator, 
     assert eve.person.user.get_full_name() in page
 
 
-def test_attendance_can_be_corrected(coordinator_client, event):
+def test_attendance_can_be_corrected(coordinator_client, held):
+    event = held
     session = event.sessions.get()
     registration = RegistrationFactory(event=event)
     path = url("attendance", event, session_pk=session.pk)
@@ -764,7 +787,8 @@ def test_attendance_can_be_corrected(coordinator_client, event):
     assert Attendance.objects.get().present is False
 
 
-def test_attendance_refuses_a_bad_value_and_saves_nothing(coordinator_client, event):
+def test_attendance_refuses_a_bad_value_and_saves_nothing(coordinator_client, held):
+    event = held
     session = event.sessions.get()
     ada, bob = RegistrationFactory.create_batch(2, event=event)
     data = {f"presence-{ada.pk}": "present", f"presence-{bob.pk}": "peut-etre"}
@@ -775,8 +799,9 @@ def test_attendance_refuses_a_bad_value_and_saves_nothing(coordinator_client, ev
 
 
 def test_attendance_page_lists_only_confirmed_people_and_offers_every_session(
-    coordinator_client, training
+    coordinator_client, held_training
 ):
+    training = held_training
     first, second = training.sessions.all()
     confirmed = RegistrationFactory(event=training)
     waiting = RegistrationFactory(event=training, status=WAITLISTED)
@@ -788,12 +813,45 @@ def test_attendance_page_lists_only_confirmed_people_and_offers_every_session(
 
 
 def test_attendance_query_count_is_flat(coordinator_client):
-    event = EventFactory(capacity=600)
+    event = EventFactory(capacity=600, sessions=[(in_days(-1, 9), in_days(-1, 12))])
     bulk_registrations(event, 10, prefix="peu")
     path = url("attendance", event, session_pk=event.sessions.get().pk)
     few = count_queries(coordinator_client, path)
     bulk_registrations(event, 490, prefix="beaucoup")
     assert count_queries(coordinator_client, path) == few
+
+
+def test_attendance_of_a_session_not_begun_is_refused_by_the_service(coordinator, event):
+    registration = RegistrationFactory(event=event)
+    with pytest.raises(DomainError, match="pas encore commencé"):
+        services.attendance_mark(
+            session=event.sessions.get(), registration=registration, present=True, actor=coordinator
+        )
+    assert not Attendance.objects.exists()
+
+
+def test_attendance_page_of_a_future_session_offers_no_form(coordinator_client, event):
+    session = event.sessions.get()
+    registration = RegistrationFactory(event=event)
+    path = url("attendance", event, session_pk=session.pk)
+    page = html(coordinator_client.get(path))
+    assert "La séance n'a pas encore commencé" in page
+    assert f'name="presence-{registration.pk}"' not in page
+    # Nor does the list of sessions offer "Émarger" for it.
+    assert ">Émarger<" not in html(coordinator_client.get(url("sessions", event)))
+
+    response = coordinator_client.post(path, {f"presence-{registration.pk}": "present"})
+    assert response.status_code == 200
+    assert "l&#x27;émargement ouvre à son début" in html(response)
+    assert not Attendance.objects.exists()
+
+
+def test_attendance_opens_when_the_session_begins(coordinator_client, held):
+    session = held.sessions.get()
+    registration = RegistrationFactory(event=held)
+    path = url("attendance", held, session_pk=session.pk)
+    assert f'name="presence-{registration.pk}"' in html(coordinator_client.get(path))
+    assert ">Émarger<" in html(coordinator_client.get(url("sessions", held)))
 
 
 # --- Reminders ---------------------------------------------------------------------------

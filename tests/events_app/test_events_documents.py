@@ -184,7 +184,7 @@ def test_certificate_with_half_hours_is_written_the_french_way(training, trainee
     first = training.sessions.first()
     mark(trainees[1], [first])
     registration = Registration.objects.get(pk=trainees[1].pk)
-    assert services.hours_attended(registration) == 3.5
+    assert documents.hours_attended(registration) == 3.5
     text = pdf_text(documents.certificate_pdf(registration), tmp_path)
     assert "effectivement suivie : 3 h 30." in text
     assert "Zoé Lefèvre" in text and "Multi-accueil Pêche-Mêle" in text
@@ -210,6 +210,30 @@ def test_certificate_of_a_long_training_fits_on_one_page(tmp_path):
     assert pdf_pages(pdf, tmp_path) == 1
     text = pdf_text(pdf, tmp_path)
     assert "effectivement suivie : 21 h." in text and "Délivrée le" in text
+
+
+def test_certificate_counts_only_sessions_that_have_begun(trainees, tmp_path):
+    """A presence recorded ahead of time (before the rule, or by hand) is no presence."""
+    helene = trainees[0]
+    held = helene.event.sessions.first()
+    future = Session.objects.create(
+        event=helene.event, starts_at=in_days(28, 9), ends_at=in_days(28, 12)
+    )
+    mark(helene, [held, future])
+    registration = Registration.objects.get(pk=helene.pk)
+    assert documents.hours_attended(registration) == 3.5
+    text = pdf_text(documents.certificate_pdf(registration), tmp_path)
+    attended = text.split("Séances suivies")[1].split("Durée de formation")[0]
+    assert when(held) in attended and when(future) not in attended
+    assert "effectivement suivie : 3 h 30." in text
+
+
+def test_no_certificate_from_presences_at_sessions_not_begun(client):
+    training = EventFactory(training=True, sessions=[(in_days(20, 9), in_days(20, 12))])
+    registration = RegistrationFactory(event=training)
+    mark(registration, training.sessions.all())
+    client.force_login(registration.person.user)
+    assert client.get(url("my_certificate", training)).status_code == 404
 
 
 def test_certificate_of_someone_who_attended_nothing(training, trainees, tmp_path):

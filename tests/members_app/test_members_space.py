@@ -1006,3 +1006,23 @@ def test_search_and_manage_pages_query_counts_do_not_grow(client, referent, orga
             )
         )
     assert counts[0] == counts[1], counts
+
+
+# --- Observers: a read-only member area --------------------------------------------------
+
+
+def test_an_observers_member_area_offers_only_what_they_can_open(observer_client):
+    """Opening /espace/ gives an observer an active profile; the page then offers nothing
+    that answers them 404 (no "Exprimer un besoin", no dossier to create)."""
+    response = observer_client.get(reverse("members:space"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert reverse("members:need_create") not in page
+    assert "Exprimer un besoin" not in page
+    links = set(re.findall(r'href="(/[^"#?]*)', page))
+    assert links
+    for link in sorted(links):
+        if link.startswith(("/static/", "/accounts/logout")):
+            continue
+        assert observer_client.get(link).status_code != 404, link
+    assert observer_client.get(reverse("projects:dossier_create")).status_code == 404

@@ -104,3 +104,49 @@ def test_a_draft_printed_by_the_coordination_is_kept_out_of_caches(client, sheet
     response = client.get(reverse("projects:practice_pdf", kwargs={"slug": sheet.slug}))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def pdf_pages(path) -> int:
+    info = subprocess.run(
+        [pdf_tool("pdfinfo"), str(path)], capture_output=True, check=True, text=True
+    ).stdout
+    return int(next(line for line in info.splitlines() if line.startswith("Pages:")).split()[1])
+
+
+def test_a_short_sheet_stays_on_one_page_with_its_footer(client, tmp_path):
+    """The longest sheet the demo data makes without an image fits one page; its
+    publication line and address are the page's footer (they used to spill alone onto a
+    second page)."""
+    from members.models import AgeGroup, Commune, Discipline
+    from projects import seed
+    from projects.enums import BudgetRange
+
+    def longest(texts):
+        return max(texts, key=len)
+
+    title, sector, summary = max(seed.PRACTICES, key=lambda row: len(row[0]) + len(row[2]))
+    practice = PracticeFactory(
+        title=f"{title} (Saint-Ouen-l'Aumône)",
+        slug="une-fiche-courte-du-jeu-de-demonstration-saint-ouen-l-aumone-8",
+        sector=sector,
+        summary=summary,
+        context=longest(seed.CONTEXTS),
+        what_was_done=longest(seed.WHAT_WAS_DONE),
+        partners="Association Éveil et culture de Louvres, le relais petite enfance et la "
+        "médiathèque de la commune",
+        duration=longest(seed.DURATIONS),
+        budget_range=max(BudgetRange, key=lambda choice: len(choice.label)),
+        replication=longest(seed.REPLICATION),
+        lessons=longest(seed.LESSONS),
+        contact="eveil-artistique@valdoise.fr",
+    )
+    practice.communes.set(Commune.objects.filter(name="Saint-Ouen-l'Aumône")[:1])
+    practice.age_groups.set(AgeGroup.objects.all()[:3])
+    practice.disciplines.set(Discipline.objects.all()[:2])
+
+    path = fetch(client, practice, tmp_path)
+
+    assert pdf_pages(path) == 1
+    flat = " ".join(text_of(path).split())
+    assert "Fiche publiée le" in flat and "Page 1 / 1" in flat
+    assert "Enseignements" in flat

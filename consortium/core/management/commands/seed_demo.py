@@ -2,7 +2,7 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from consortium.core.project_apps import project_app_configs
 
@@ -26,4 +26,8 @@ class Command(BaseCommand):
                 continue
             with transaction.atomic():
                 import_module(module).seed(scale=scale, log=self.stdout.write)
+        if connection.vendor == "postgresql":
+            # The planner's statistics after a bulk load (autovacuum may be late, or off).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
