@@ -86,10 +86,10 @@ class BudgetRange(models.TextChoices):
 
 
 class ProjectsAuditAction(models.TextChoices):
-    OPPORTUNITY_PUBLISHED = "projects.opportunity_published", _("Opportunité publiée")
+    OPPORTUNITY_PUBLISHED = "projects.opportunity_published", _("Financement publié")
     OPPORTUNITY_UNPUBLISHED = (
         "projects.opportunity_unpublished",
-        _("Opportunité repassée en brouillon"),
+        _("Financement repassé en brouillon"),
     )
     DOSSIER_CREATED = "projects.dossier_created", _("Dossier créé")
     DOSSIER_TRANSITION = "projects.dossier_transition", _("Dossier : changement d'étape")

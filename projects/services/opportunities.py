@@ -108,7 +108,7 @@ def opportunity_publish(*, opportunity: Opportunity, by: User) -> Opportunity:
     stays: the digest relies on it, and an item must not come back in a later digest."""
     locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     if locked.status == PublicationStatus.PUBLISHED:
-        raise ServiceError(_("Cette opportunité est déjà publiée."))
+        raise ServiceError(_("Ce financement est déjà publié."))
     opportunity.status = PublicationStatus.PUBLISHED
     opportunity.published_at = locked.published_at or timezone.now()
     opportunity.save(update_fields=["status", "published_at", "updated_at"])
@@ -120,7 +120,7 @@ def opportunity_publish(*, opportunity: Opportunity, by: User) -> Opportunity:
 def opportunity_unpublish(*, opportunity: Opportunity, by: User) -> Opportunity:
     """Take an opportunity back to draft (published by mistake, or withdrawn by its funder)."""
     if opportunity.status != PublicationStatus.PUBLISHED:
-        raise ServiceError(_("Cette opportunité n'est pas publiée."))
+        raise ServiceError(_("Ce financement n'est pas publié."))
     opportunity.status = PublicationStatus.DRAFT
     opportunity.save(update_fields=["status", "updated_at"])
     audit_log_record(
@@ -138,7 +138,7 @@ def opportunity_unpublish(*, opportunity: Opportunity, by: User) -> Opportunity:
 def opportunity_follow(*, opportunity: Opportunity, person: Person) -> OpportunityFollow:
     """`person` follows a published opportunity: deadline alerts at J-14 and J-3."""
     if opportunity.status != PublicationStatus.PUBLISHED:
-        raise ServiceError(_("Cette opportunité n'est pas publiée."))
+        raise ServiceError(_("Ce financement n'est pas publié."))
     follow, _created = OpportunityFollow.objects.get_or_create(
         opportunity=opportunity, person=person
     )
