@@ -86,10 +86,10 @@ class BudgetRange(models.TextChoices):
 
 
 class ProjectsAuditAction(models.TextChoices):
-    OPPORTUNITY_PUBLISHED = "projects.opportunity_published", _("Opportunité publiée")
+    OPPORTUNITY_PUBLISHED = "projects.opportunity_published", _("Financement publié")
     OPPORTUNITY_UNPUBLISHED = (
         "projects.opportunity_unpublished",
-        _("Opportunité repassée en brouillon"),
+        _("Financement repassé en brouillon"),
     )
     OPPORTUNITY_CREATED = "projects.opportunity_created", _("Opportunité créée")
     OPPORTUNITY_UPDATED = "projects.opportunity_updated", _("Opportunité modifiée")

@@ -90,9 +90,9 @@ class Opportunity(TimeStampedModel):
     is_public = models.BooleanField(
         _("visible du public"),
         default=False,
-        help_text=_("Publiée aussi sur la page publique des financements."),
+        help_text=_("Publié aussi sur la page publique des financements."),
     )
-    published_at = models.DateTimeField(_("publiée le"), null=True, blank=True, db_index=True)
+    published_at = models.DateTimeField(_("publié le"), null=True, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -103,8 +103,8 @@ class Opportunity(TimeStampedModel):
     objects = OpportunityQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("opportunité de financement")
-        verbose_name_plural = _("opportunités de financement")
+        verbose_name = _("financement")
+        verbose_name_plural = _("financements")
         ordering = [F("deadline").asc(nulls_last=True), "title"]
         constraints = [
             models.CheckConstraint(
@@ -179,8 +179,8 @@ class OpportunityFollow(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = _("suivi d'opportunité")
-        verbose_name_plural = _("suivis d'opportunités")
+        verbose_name = _("suivi de financement")
+        verbose_name_plural = _("suivis de financements")
         constraints = [
             models.UniqueConstraint(
                 fields=["opportunity", "person"], name="projects_follow_unique"
@@ -321,7 +321,7 @@ class Dossier(TimeStampedModel):
     )
     opportunity = models.ForeignKey(
         Opportunity,
-        verbose_name=_("opportunité"),
+        verbose_name=_("financement visé"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

@@ -1,9 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import AuditLogEntry, OutboxMessage, User, WorkerHeartbeat
 from .outbox import outbox_retry
+
+# The admin speaks of the portal, not of the framework it is built on.
+admin.site.site_header = _("Administration du portail du consortium éveil artistique et culturel")
+admin.site.site_title = _("Administration du consortium")
+admin.site.index_title = _("Tableau de bord de l'administration")
 
 
 @admin.register(User)
@@ -88,5 +94,11 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def retry(self, request, queryset):
         count = outbox_retry(messages=queryset)
         self.message_user(
-            request, _("%(count)s e-mail(s) remis en file d'envoi.") % {"count": count}
+            request,
+            ngettext(
+                "%(count)s e-mail remis en file d'envoi.",
+                "%(count)s e-mails remis en file d'envoi.",
+                count,
+            )
+            % {"count": count},
         )

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "consortium.core"
     label = "core"
-    verbose_name = _("Socle")
+    # Accounts, the audit log, the e-mail outbox and worker heartbeats live here.
+    verbose_name = _("Comptes, journal et e-mails")
 
     def ready(self):
         from . import french, privacy, signals  # noqa: F401  (signals: audit log, role permissions)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from consortium.core.exceptions import DomainError
@@ -421,7 +421,13 @@ def attendance(request, slug, session_pk):
             form.add_error(None, str(error))
         else:
             messages.success(
-                request, _("Émargement enregistré (%(count)s changement·s).") % {"count": saved}
+                request,
+                ngettext(
+                    "Émargement enregistré (%(count)s changement).",
+                    "Émargement enregistré (%(count)s changements).",
+                    saved,
+                )
+                % {"count": saved},
             )
             return redirect("events:attendance", slug=event.slug, session_pk=session.pk)
     present = sum(1 for value in marks.values() if value)

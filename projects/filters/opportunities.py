@@ -57,13 +57,13 @@ class OpportunityFilter(django_filters.FilterSet):
     )
     pour_moi = django_filters.BooleanFilter(
         label=_("Correspond à ma structure"),
-        help_text=_("Seulement les opportunités auxquelles l'une de vos structures est éligible."),
+        help_text=_("Seulement les financements auxquels l'une de vos structures est éligible."),
         method="filter_mine",
         widget=forms.CheckboxInput(attrs={"value": "1"}),
     )
     suivies = django_filters.BooleanFilter(
         label=_("Celles que je suis"),
-        help_text=_("Les opportunités pour lesquelles vous recevez les rappels de date limite."),
+        help_text=_("Les financements pour lesquels vous recevez les rappels de date limite."),
         method="filter_followed",
         widget=forms.CheckboxInput(attrs={"value": "1"}),
     )

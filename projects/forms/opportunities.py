@@ -74,7 +74,7 @@ class OpportunityForm(PlainTextMixin, forms.ModelForm):
         ]
         labels = {
             "title": _("Intitulé"),
-            "kind": _("Type d'opportunité"),
+            "kind": _("Type de financement"),
             "funder": _("Financeur"),
             "summary": _("Résumé"),
             "description": _("Description détaillée"),
@@ -111,10 +111,10 @@ class OpportunityForm(PlainTextMixin, forms.ModelForm):
             **dict.fromkeys(M2M_FIELDS, forms.CheckboxSelectMultiple),
         }
         error_messages = {
-            "title": {"required": _("Donnez un intitulé à l'opportunité.")},
+            "title": {"required": _("Donnez un intitulé au financement.")},
             "funder": {"required": _("Indiquez le financeur.")},
-            "summary": {"required": _("Résumez l'opportunité en quelques phrases.")},
-            "kind": {"required": _("Choisissez le type d'opportunité.")},
+            "summary": {"required": _("Résumez le financement en quelques phrases.")},
+            "kind": {"required": _("Choisissez le type de financement.")},
             "link": {"invalid": _("Saisissez une adresse web complète (https://…).")},
         }
 

@@ -125,7 +125,7 @@ def opportunity_publish(*, opportunity: Opportunity, actor: User) -> Opportunity
     _require_coordination(actor)
     locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     if locked.status == PublicationStatus.PUBLISHED:
-        raise DomainError(_("Cette opportunité est déjà publiée."))
+        raise DomainError(_("Ce financement est déjà publié."))
     opportunity.status = PublicationStatus.PUBLISHED
     opportunity.published_at = locked.published_at or timezone.now()
     opportunity.save(update_fields=["status", "published_at", "updated_at"])
@@ -141,7 +141,7 @@ def opportunity_unpublish(*, opportunity: Opportunity, actor: User) -> Opportuni
     _require_coordination(actor)
     opportunity.status = Opportunity.objects.select_for_update().get(pk=opportunity.pk).status
     if opportunity.status != PublicationStatus.PUBLISHED:
-        raise DomainError(_("Cette opportunité n'est pas publiée."))
+        raise DomainError(_("Ce financement n'est pas publié."))
     opportunity.status = PublicationStatus.DRAFT
     opportunity.save(update_fields=["status", "updated_at"])
     audit_log_record(
@@ -159,7 +159,7 @@ def opportunity_unpublish(*, opportunity: Opportunity, actor: User) -> Opportuni
 def opportunity_follow(*, opportunity: Opportunity, person: Person) -> OpportunityFollow:
     """`person` follows a published opportunity: deadline alerts at J-14 and J-3."""
     if opportunity.status != PublicationStatus.PUBLISHED:
-        raise DomainError(_("Cette opportunité n'est pas publiée."))
+        raise DomainError(_("Ce financement n'est pas publié."))
     follow, created = OpportunityFollow.objects.get_or_create(
         opportunity=opportunity, person=person
     )

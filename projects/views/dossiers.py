@@ -186,7 +186,7 @@ EXPORT_HEADER = [
     gettext_lazy("Type de dossier"),
     gettext_lazy("Étape"),
     gettext_lazy("Financeur ou interlocuteur"),
-    gettext_lazy("Opportunité"),
+    gettext_lazy("Financement visé"),
     gettext_lazy("Projet"),
     gettext_lazy("Montant demandé (€)"),
     gettext_lazy("Montant accordé (€)"),

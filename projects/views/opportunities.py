@@ -197,7 +197,7 @@ def opportunity_follow(request, slug):
         messages.success(
             request,
             _(
-                "Vous suivez cette opportunité : vous recevrez un rappel par e-mail 14 jours "
+                "Vous suivez ce financement : vous recevrez un rappel par e-mail 14 jours "
                 "puis 3 jours avant la date limite."
             ),
         )
@@ -209,7 +209,7 @@ def opportunity_follow(request, slug):
 def opportunity_unfollow(request, slug):
     person, opportunity = _follower(request, slug)
     services.opportunity_unfollow(opportunity=opportunity, person=person)
-    messages.success(request, _("Vous ne suivez plus cette opportunité."))
+    messages.success(request, _("Vous ne suivez plus ce financement."))
     return _redirect_to(opportunity)
 
 
@@ -229,7 +229,7 @@ def opportunity_create(request):
         )
         messages.success(
             request,
-            _("L'opportunité est enregistrée en brouillon. Relisez-la, puis publiez-la."),
+            _("Le financement est enregistré en brouillon. Relisez-le, puis publiez-le."),
         )
         return _redirect_to(opportunity)
     status = 400 if form.errors else 200
@@ -269,7 +269,7 @@ def opportunity_publish(request, slug):
     except DomainError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("L'opportunité est publiée pour les membres du réseau."))
+        messages.success(request, _("Le financement est publié pour les membres du réseau."))
     return _redirect_to(opportunity)
 
 
@@ -282,7 +282,7 @@ def opportunity_unpublish(request, slug):
     except DomainError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("L'opportunité est repassée en brouillon."))
+        messages.success(request, _("Le financement est repassé en brouillon."))
     return _redirect_to(opportunity)
 
 

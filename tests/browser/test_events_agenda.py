@@ -68,7 +68,7 @@ def test_past_agenda_and_my_registrations(new_page, session_of, screenshots, age
     assert page.goto("/agenda/?periode=passees").status == 200
     check_page(page, "agenda-passees", width, screenshots)
     assert page.goto("/agenda/mes-inscriptions/").status == 200
-    page.locator("details summary").click()
+    page.locator("main details summary").click()
     check_page(page, "mes-inscriptions", width, screenshots)
 
 

@@ -99,7 +99,7 @@ def test_registrations(new_page, session_of, screenshots, network, who, width):
     path = f"/coordination/rencontres/{network['training'].slug}/inscriptions/"
     assert page.goto(path).status == 200
     if who == "coordinator":
-        page.locator("details summary").first.click()  # a "Déplacer…" disclosure, opened
+        page.locator("main details summary").first.click()  # a "Déplacer…" disclosure, opened
     check_page(page, f"coordination-inscriptions-{who}", width, screenshots)
 
 

@@ -64,7 +64,7 @@ def test_needs_list(new_page, session_of, screenshots, network, who, width):
     page = new_page(width, session_of(user_of(network, who)))
     assert page.goto("/besoins/").status == 200
     if who == "member":
-        page.locator("details summary").click()  # the synthesis, folded for members
+        page.locator("main details summary").click()  # the synthesis, folded for members
     check_page(page, f"besoins-{who}", width, screenshots)
 
 

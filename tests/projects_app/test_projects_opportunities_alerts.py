@@ -81,7 +81,7 @@ def test_subject_and_body_say_how_many_days():
     message = alerts(person).get()
     assert message.subject == "Date limite : « Prix de l'éveil » clôture dans 3 jours"
     assert opportunity.get_absolute_url() in message.body_text
-    assert "vous suivez cette opportunité" in message.body_text
+    assert "vous suivez cet appel" in message.body_text
 
 
 def test_missed_day_is_caught_up():

@@ -82,7 +82,7 @@ def test_coordinator_sees_drafts(coordinator_client):
     OpportunityFactory(title="Brouillon", status=PublicationStatus.DRAFT, published_at=None)
     response = coordinator_client.get(LIST)
     assert titles(response) == ["Brouillon"]
-    assert "Nouvelle opportunité" in response.content.decode()
+    assert "Nouveau financement" in response.content.decode()
 
 
 def test_facets_read_open_to(client, culture_member):
@@ -170,7 +170,7 @@ def test_detail_for_a_member(client, culture_member):
     assert "Tous les âges" in html
     assert "structures remplit ces critères." in html
     assert f'href="/dossiers/nouveau/?opportunite={opportunity.slug}"' in html
-    assert "Suivre cette opportunité" in html
+    assert "Suivre ce financement" in html
 
 
 def test_public_detail_for_anonymous_visitors(client):
@@ -178,7 +178,7 @@ def test_public_detail_for_anonymous_visitors(client):
     members_only = OpportunityFactory(is_public=False)
     response = client.get(detail(public))
     assert response.status_code == 200
-    assert "Suivre cette opportunité" not in response.content.decode()
+    assert "Suivre ce financement" not in response.content.decode()
     # Not public: log in first, as for an address that does not exist (nothing is told).
     hidden = client.get(detail(members_only))
     unknown = client.get(reverse("projects:opportunity", kwargs={"slug": "inexistante"}))
