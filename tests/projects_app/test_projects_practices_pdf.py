@@ -117,6 +117,7 @@ def test_a_short_sheet_stays_on_one_page_with_its_footer(client, tmp_path):
     """The longest sheet the demo data makes without an image fits one page; its
     publication line and address are the page's footer (they used to spill alone onto a
     second page)."""
+    from members.enums import Sector
     from members.models import AgeGroup, Commune, Discipline
     from projects import seed
     from projects.enums import BudgetRange
@@ -124,11 +125,11 @@ def test_a_short_sheet_stays_on_one_page_with_its_footer(client, tmp_path):
     def longest(texts):
         return max(texts, key=len)
 
-    title, sector, summary = max(seed.PRACTICES, key=lambda row: len(row[0]) + len(row[2]))
+    title, summary, *_ = max(seed.PRACTICES, key=lambda row: len(row[0]) + len(row[1]))
     practice = PracticeFactory(
         title=f"{title} (Saint-Ouen-l'Aumône)",
         slug="une-fiche-courte-du-jeu-de-demonstration-saint-ouen-l-aumone-8",
-        sector=sector,
+        sector=Sector.EARLY_CHILDHOOD,
         summary=summary,
         context=longest(seed.CONTEXTS),
         what_was_done=longest(seed.WHAT_WAS_DONE),

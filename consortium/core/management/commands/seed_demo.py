@@ -4,6 +4,7 @@ from importlib.util import find_spec
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from consortium.core.pagecache import content_changed
 from consortium.core.project_apps import project_app_configs
 
 
@@ -30,4 +31,5 @@ class Command(BaseCommand):
             # The planner's statistics after a bulk load (autovacuum may be late, or off).
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+        content_changed()  # bulk loads send no signal: cached public pages must go
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
