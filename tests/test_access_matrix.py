@@ -500,7 +500,7 @@ def _event_samples(member) -> dict:
 
 
 def _observer_with_profile():
-    return person_ensure(user=ObserverFactory()).user  # as a first visit of /espace/ does
+    return person_ensure(actor=ObserverFactory()).user  # as a first visit of /espace/ does
 
 
 def _log_in(client, role: str, samples: dict):

@@ -33,7 +33,8 @@ def network(transactional_db):
         training=True,
         title="Éveil musical : chanter avec les bébés",
         capacity=30,
-        sessions=[(in_days(5, 9), in_days(5, 12, 30))],
+        # One session under way (the émargement opens when a session begins), one to come.
+        sessions=[(in_days(-1, 9), in_days(-1, 12, 30)), (in_days(5, 9), in_days(5, 12, 30))],
     )
     RegistrationFactory.create_batch(20, event=training)
     RegistrationFactory.create_batch(2, event=training, status=RegistrationStatus.WAITLISTED)
