@@ -5,7 +5,10 @@ claimed_at) into the past, which is what the outbox compares with the clock.
 """
 
 import email
+import os
 import smtplib
+import subprocess
+import sys
 import time
 from datetime import date, timedelta
 
@@ -601,3 +604,19 @@ def test_a_persons_emails_are_exported_and_erased_with_their_account(notice):
     erase_account(user=user)
     assert not OutboxMessage.objects.filter(pk=mine.pk).exists()
     assert OutboxMessage.objects.filter(pk=theirs.pk).exists()
+
+
+def test_a_fresh_process_hands_a_queued_message_to_its_send_task():
+    """The outbox asks for the send task by its registered name: a process that never
+    imported the tasks module (a web worker, a command) must find it all the same."""
+    code = (
+        "import django; django.setup();"
+        "from celery import current_app;"
+        "from consortium.core.outbox import OUTBOX_SEND_TASK;"
+        "print(OUTBOX_SEND_TASK in current_app.tasks)"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "consortium.settings.test"}
+    found = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert found.stdout.strip().endswith("True")
