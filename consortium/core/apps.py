@@ -10,11 +10,15 @@ class CoreConfig(AppConfig):
     verbose_name = _("Comptes, journal et e-mails")
 
     def ready(self):
-        from . import french, privacy, signals  # noqa: F401  (signals: audit log, role permissions)
         # The outbox asks for its send task by name: the task must be registered in every
         # process that queues e-mails (web, worker, commands), not only where Celery's own
         # autodiscovery runs (the worker).
-        from . import tasks  # noqa: F401
+        from . import (  # noqa: F401  (signals: audit log, role permissions)
+            french,
+            privacy,
+            signals,
+            tasks,
+        )
 
         french.install()
 
