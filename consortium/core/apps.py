@@ -10,15 +10,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Comptes, journal et e-mails")
 
     def ready(self):
-        # The outbox asks for its send task by name: the task must be registered in every
-        # process that queues e-mails (web, worker, commands), not only where Celery's own
-        # autodiscovery runs (the worker).
-        from . import (  # noqa: F401  (signals: audit log, role permissions)
-            french,
-            privacy,
-            signals,
-            tasks,
-        )
+        # signals: audit log, role permissions, page cache. tasks: the outbox asks for its
+        # send task by name, so it must be registered in every process that queues e-mails
+        # (web, commands), not only where Celery's autodiscovery runs (the worker).
+        from . import french, privacy, signals, tasks  # noqa: F401
 
         french.install()
 
