@@ -132,16 +132,9 @@ def delete_queue(url: str, options: dict, queue: str) -> None:
         bound.delete()
 
 
-@pytest.mark.services
-@pytest.mark.django_db(transaction=True)
-def test_real_worker_runs_the_heartbeat_task(broker, celery_conf, tmp_path):
+def run_worker_until_heartbeat(broker, queue: str, tmp_path):
+    """Start a worker on `queue`, wait for its heartbeat row, stop it and drop the queue."""
     url, options, worker_env = broker
-    # A queue of its own: no other worker on the same broker takes the message.
-    queue = f"test-heartbeat-{uuid.uuid4().hex[:10]}"
-    celery_conf(task_always_eager=False)
-    with celery_app.connection_for_write(url, transport_options=options) as conn:
-        worker_heartbeat.apply_async(connection=conn, queue=queue)
-
     log = tmp_path / "worker.log"
     cwd = Path(worker_env.get("CELERY_FILESYSTEM_DIR", tmp_path))
     worker = start_worker(queue, worker_env, cwd, log)
@@ -150,6 +143,20 @@ def test_real_worker_runs_the_heartbeat_task(broker, celery_conf, tmp_path):
     finally:
         stop(worker)
         delete_queue(url, options, queue)
+    return heartbeat, worker, log
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_runs_the_heartbeat_task(broker, celery_conf, tmp_path):
+    url, options, _worker_env = broker
+    # A queue of its own: no other worker on the same broker takes the message.
+    queue = f"test-heartbeat-{uuid.uuid4().hex[:10]}"
+    celery_conf(task_always_eager=False)
+    with celery_app.connection_for_write(url, transport_options=options) as conn:
+        worker_heartbeat.apply_async(connection=conn, queue=queue)
+
+    heartbeat, worker, log = run_worker_until_heartbeat(broker, queue, tmp_path)
     assert heartbeat.worker.startswith(f"{queue}@")
     assert worker.returncode == 0, log.read_text()[-3000:]
 
@@ -168,15 +175,7 @@ def test_beat_schedule_runs_registered_tasks():
 def test_a_worker_records_a_heartbeat_as_soon_as_it_is_ready(broker, tmp_path):
     """/healthz knows the worker at once, not five minutes later at beat's first tick:
     no task is sent here, the worker records its first heartbeat itself."""
-    url, options, worker_env = broker
     queue = f"test-ready-{uuid.uuid4().hex[:10]}"
-    log = tmp_path / "worker.log"
-    cwd = Path(worker_env.get("CELERY_FILESYSTEM_DIR", tmp_path))
-    worker = start_worker(queue, worker_env, cwd, log)
-    try:
-        heartbeat = wait_for_heartbeat(worker, log)
-    finally:
-        stop(worker)
-        delete_queue(url, options, queue)
+    heartbeat, worker, log = run_worker_until_heartbeat(broker, queue, tmp_path)
     assert heartbeat.worker.startswith(f"{queue}@")
     assert worker.returncode == 0, log.read_text()[-3000:]
