@@ -255,7 +255,10 @@ class NeedQuerySet(ScopedQuerySet):
         return self.filter(status__in=[NeedStatus.OPEN, NeedStatus.IN_PROGRESS])
 
     def with_counts(self):
-        return self.annotate(support_count=Count("supports", distinct=True))
+        """Annotate support_count with a correlated subquery: a page of 20 needs counts
+        the supports of those 20 only (a join and GROUP BY counted them all first)."""
+        supports = apps.get_model("members", "NeedSupport").objects.all()
+        return self.annotate(support_count=subquery_count(supports, link="need"))
 
     def for_listing(self):
         """Everything a list row or a CSV line shows, in a constant number of queries."""

@@ -13,7 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -47,7 +51,7 @@ from ..workflows import DOSSIER_TRANSITIONS
 
 D = DossierStatus
 # Cards per column of the board; the rest are one click away in the filtered list.
-BOARD_LIMIT = 25
+BOARD_LIMIT = 10
 
 STATUS_BADGES = {
     DossierStatus.IDEA: "badge--neutral",
@@ -115,12 +119,38 @@ def _listing_order(dossiers):
 
 
 def _decorate(dossiers) -> list[Dossier]:
-    """Give each dossier the badge of its step and the label of its next key date."""
+    """Give each dossier the badge of its step, its amounts and its next key date, as the
+    list and the board show them: formatted here once per row (a template include with
+    its filters and translations per card cost most of the board's time)."""
     kinds = dict(DossierDeadline._meta.get_field("kind").choices)
     for dossier in dossiers:
         dossier.badge = STATUS_BADGES.get(dossier.status, "")
-        dossier.next_due_label = kinds.get(dossier.next_due_kind, "")
+        dossier.amounts_html = _amounts_html(dossier)
+        dossier.next_due_html = _next_due_html(dossier, kinds.get(dossier.next_due_kind, ""))
     return dossiers
+
+
+def _amounts_html(dossier: Dossier) -> SafeString:
+    """« 12 000 € demandés<br>8 000 € accordés », or « montant non précisé » (muted)."""
+    if dossier.amount_requested is None:
+        lines = [format_html('<span class="muted">{}</span>', _("montant non précisé"))]
+    else:
+        lines = [_("%(amount)s € demandés") % {"amount": intcomma(dossier.amount_requested)}]
+    if dossier.amount_granted is not None:
+        lines.append(_("%(amount)s € accordés") % {"amount": intcomma(dossier.amount_granted)})
+    return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
+
+
+def _next_due_html(dossier: Dossier, label: str) -> SafeString:
+    """The next key date as a <time>, with what is due in parentheses."""
+    if not dossier.next_due_on:
+        return format_html('<span class="muted">{}</span>', _("aucune à venir"))
+    due = format_html(
+        '<time datetime="{}">{}</time>',
+        dossier.next_due_on.isoformat(),
+        date_format(dossier.next_due_on, "j F Y"),
+    )
+    return format_html('{} <span class="muted">({})</span>', due, label) if label else due
 
 
 @partner_required

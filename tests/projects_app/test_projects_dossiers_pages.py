@@ -217,6 +217,34 @@ def test_the_board_groups_by_status_with_counts(coordinator_client, monkeypatch)
     assert filtered.context["total"] == 1
 
 
+def test_the_board_shows_ten_cards_per_step_and_links_to_the_rest(coordinator_client):
+    organization = OrganizationFactory()
+    DossierFactory.create_batch(12, organization=organization, status=DossierStatus.IDEA)
+    response = coordinator_client.get(reverse("projects:dossier_board"))
+    columns = {column["status"]: column for column in response.context["columns"]}
+    assert len(columns["idee"]["dossiers"]) == 10 and columns["idee"]["more"] == 2
+    assert "et 2 autres" in response.content.decode()
+
+
+def test_board_and_list_cards_show_amounts_and_next_key_date(coordinator_client):
+    dossier = DossierFactory(
+        title="<b>Résidence</b>", amount_requested=12500, amount_granted=8000, status="accorde"
+    )
+    DossierDeadline.objects.create(dossier=dossier, kind="bilan", due_on=today_plus(20))
+    DossierFactory(amount_requested=None, status="accorde")
+    due = today_plus(20)
+    for name in ("projects:dossier_board", "projects:dossiers"):
+        page = coordinator_client.get(reverse(name)).content.decode()
+        assert "&lt;b&gt;Résidence&lt;/b&gt;" in page
+        assert "12\xa0500 € demandés<br>8\xa0000 € accordés" in page
+        assert '<span class="muted">montant non précisé</span>' in page
+        assert f'<time datetime="{due.isoformat()}">{due.day} ' in page
+        assert "(Remise du bilan)" in page
+    coordinator_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = coordinator_client.get(reverse("projects:dossier_board")).content.decode()
+    assert "€12,500 requested" in english and "amount not specified" in english
+
+
 def test_board_and_csv_are_the_coordinations(member_client):
     assert member_client.get(reverse("projects:dossier_board")).status_code == 404
     assert member_client.get(reverse("projects:dossiers_csv")).status_code == 404
