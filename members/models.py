@@ -123,7 +123,9 @@ class AgeGroup(models.Model):
         ordering = ["position"]
 
     def __str__(self):
-        return self.get_code_display()
+        # Not get_code_display(): it translates every age range's label at each call, and
+        # lists show the ages of every row.
+        return str(AgeRange(self.code).label) if self.code in AgeRange.values else self.code
 
 
 # --- Organisations and people ----------------------------------------------------------

@@ -98,6 +98,11 @@ TEMPLATES = [
     }
 ]
 
+# Form fields are drawn by Jinja2 with Django's own widget templates: the same markup, a
+# few times faster than the template language for a filter form's selects and options
+# (about a tenth of a list page's time). Project widgets keep theirs in an app's jinja2/.
+FORM_RENDERER = "consortium.core.renderers.FormRenderer"
+
 # Embedded default: one SQLite file in the project folder. Production sets DATABASE_URL.
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
