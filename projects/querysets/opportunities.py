@@ -18,6 +18,7 @@ from .text import TextSearchMixin
 
 class OpportunityQuerySet(TextSearchMixin, PublishedQuerySet):
     SEARCH_FIELDS = (("title", "A"), ("funder", "B"), ("summary", "B"), ("description", "C"))
+    STORED_SEARCH = True  # PostgreSQL: search_vector, search_text (migration 0005)
 
     # --- Dates ---------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ class PracticeQuerySet(TextSearchMixin, ScopedQuerySet):
         ("partners", "C"),
         ("lessons", "C"),
     )
+    STORED_SEARCH = True  # PostgreSQL: search_vector, search_text (migration 0005)
 
     def published(self):
         return self.filter(status=PracticeStatus.PUBLISHED)

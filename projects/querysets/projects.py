@@ -26,6 +26,7 @@ def _partnerships_lead_first():
 
 class ProjectQuerySet(TextSearchMixin, ScopedQuerySet):
     SEARCH_FIELDS = (("title", "A"), ("summary", "B"), ("description", "C"))
+    STORED_SEARCH = True  # PostgreSQL: search_vector, search_text (migration 0005)
 
     def experiments(self):
         return self.filter(is_experiment=True)

@@ -7,6 +7,7 @@ from .text import TextSearchMixin
 
 class ResourceQuerySet(TextSearchMixin, PublishedQuerySet):
     SEARCH_FIELDS = (("title", "A"), ("summary", "B"))
+    STORED_SEARCH = True  # PostgreSQL: search_vector, search_text (migration 0005)
 
     def matching(self, organizations):
         """Resources whose ages and disciplines (each empty: for all) overlap those of one

@@ -1,11 +1,20 @@
 """The search page (/recherche/): French full-text search on PostgreSQL, a simple fallback
-elsewhere, results by type and scoped by visibility, a constant number of queries."""
+elsewhere, results by type and scoped by visibility, a constant number of queries.
 
+On PostgreSQL, the search reads the columns of migration 0005 (search_vector, search_text):
+same results and ranks as the vector computed at query time, up to date after an edit,
+answered from the GIN indexes, and a migration that reverses."""
+
+import importlib
+import operator
 from datetime import timedelta
+from functools import reduce
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.postgres.search import SearchVector
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from factories import CoordinatorFactory
@@ -20,16 +29,20 @@ from service_checks import require
 
 from projects import search as search_module
 from projects.enums import PracticeStatus, PublicationStatus
-from projects.models import Practice
+from projects.models import Opportunity, Practice, Project, Resource
 from projects.querysets.text import (
+    CONFIG,
     containing_words,
     search_words,
+    stored_vector,
 )
 from projects.search import mark_words, search
 
 pytestmark = pytest.mark.django_db
 
 URL = "/recherche/"
+STORED = [Practice, Resource, Opportunity, Project]
+MIGRATION = importlib.import_module("projects.migrations.0005_stored_search_columns")
 
 
 @pytest.fixture
@@ -324,3 +337,131 @@ def test_see_all_leads_to_a_list_with_as_many_opportunities(client, member):
     )
     assert group.total == 2
     assert len(client.get(group.more_url).context["page_obj"]) == 2
+
+
+# --- PostgreSQL's stored columns (migration 0005) -------------------------------------
+
+
+def test_the_migration_indexes_the_fields_and_weights_the_querysets_search():
+    """The migration's frozen copy must follow SEARCH_FIELDS: change both together (and
+    add a migration that drops and adds the columns again)."""
+    assert {model._meta.db_table: model.objects.all().SEARCH_FIELDS for model in STORED} == (
+        MIGRATION.SEARCHED
+    )
+    assert all(model.objects.all().STORED_SEARCH for model in STORED)
+
+
+@pytest.mark.parametrize("model", STORED, ids=lambda model: model.__name__)
+def test_the_stored_vector_is_the_one_django_computes(postgresql, model):
+    factory = {
+        Practice: PracticeFactory,
+        Resource: ResourceFactory,
+        Opportunity: OpportunityFactory,
+        Project: ProjectFactory,
+    }[model]
+    factory(title="Éveil musical", summary="Des comptines à la crèche.")
+    fields = model.objects.all().SEARCH_FIELDS
+    computed = reduce(
+        operator.add, [SearchVector(name, weight=w, config=CONFIG) for name, w in fields]
+    )
+    rows = model.objects.annotate(stored=stored_vector(), computed=computed)
+    ((stored, expected),) = rows.values_list("stored", "computed")
+    assert stored == expected
+    assert "'eveil':1A" in stored
+
+
+def test_the_stored_columns_follow_an_edit(postgresql, member):
+    practice = PracticeFactory(title="Sculpture sur bois", summary="Des copeaux.")
+    assert titles(search(user=member.user, text="sculpture"), "bonnes-pratiques") == [
+        "Sculpture sur bois"
+    ]
+    practice.title = "Gravure sur bois"
+    practice.save()
+    assert titles(search(user=member.user, text="gravure"), "bonnes-pratiques") == [
+        "Gravure sur bois"
+    ]
+    assert titles(search(user=member.user, text="sculpture"), "bonnes-pratiques") == []
+    # The lists' filter too, partial words included.
+    assert list(Practice.objects.search("gravu")) == [practice]
+    assert not Practice.objects.search("sculpt").exists()
+
+
+def test_the_search_reads_the_stored_vector(postgresql, member):
+    PracticeFactory(title="Le théâtre des bébés")
+    with CaptureQueriesContext(connection) as queries:
+        groups = search(user=member.user, text="théâtre")
+    assert titles(groups, "bonnes-pratiques") == ["Le théâtre des bébés"]
+    searched = [q["sql"] for q in queries.captured_queries if "@@" in q["sql"]]
+    assert len(searched) == 4  # practices, resources, opportunities, projects
+    for sql in searched:
+        assert '"search_vector" @@' in sql
+        assert 'ts_rank("projects_' in sql
+        assert "to_tsvector" not in sql
+
+
+def test_the_lists_filter_reads_the_stored_columns(postgresql):
+    practice = PracticeFactory(title="Visite de la médiathèque", summary="Des albums.")
+    with CaptureQueriesContext(connection) as queries:
+        assert list(Practice.objects.search("THÈQUE album")) == [practice]
+    (sql,) = [q["sql"] for q in queries.captured_queries]
+    assert '"search_vector" @@' in sql
+    assert sql.count('"search_text"::text LIKE projects_fold(') == 2
+    assert "to_tsvector" not in sql
+    assert "unaccent(" not in sql  # no field of any row is folded at query time
+
+
+def test_a_word_is_never_matched_across_two_fields(postgresql):
+    PracticeFactory(title="Atelier bois", summary="Peinture.")
+    assert Practice.objects.search("boispeinture").count() == 0
+    assert Practice.objects.search("bois peinture").count() == 1
+
+
+@pytest.mark.parametrize("model", STORED, ids=lambda model: model.__name__)
+def test_postgresql_can_answer_from_the_gin_indexes(postgresql, model):
+    """With sequential scans off (the test tables are too small for the planner to prefer
+    an index), both conditions of the lists' filter are index scans: the SQL matches the
+    indexed columns and the trigram operator class."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")  # not the ordering's index
+    plan = model.objects.search("musique").order_by().explain()
+    assert f"Bitmap Index Scan on {table}_search_vector" in plan
+    assert f"Bitmap Index Scan on {table}_search_text" in plan
+    assert "Seq Scan" not in plan
+
+
+def test_the_migration_reverses(postgresql):
+    """Back to 0004 the columns and the fold function are gone, and they come back (DDL is
+    transactional on PostgreSQL: the test's transaction undoes it all the same)."""
+
+    def columns():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT table_name, column_name FROM information_schema.columns"
+                " WHERE column_name IN ('search_vector', 'search_text')"
+                " AND table_schema = current_schema()"
+            )
+            return sorted(cursor.fetchall())
+
+    def fold_function_exists():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_proc WHERE proname = 'projects_fold'")
+            return cursor.fetchone()[0] == 1
+
+    everything = sorted(
+        (table, column)
+        for table in MIGRATION.SEARCHED
+        for column in ("search_text", "search_vector")
+    )
+    assert columns() == everything
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
+    executor.migrate([("projects", "0004_wording_financement")])
+    assert columns() == []
+    assert not fold_function_exists()
+    MigrationExecutor(connection).migrate(latest)
+    assert columns() == everything
+    assert fold_function_exists()
+    PracticeFactory(title="Comptines retrouvées")
+    assert Practice.objects.search("comptines").count() == 1
