@@ -74,6 +74,10 @@ class DossierQuerySet(TextSearchMixin, ScopedQuerySet):
             .with_checklist_counts()
         )
 
+    def for_board(self):
+        """What a card of the board shows (its structure's name, amounts, next key date)."""
+        return self.select_related("organization").with_next_deadline()
+
     def first_of_each_status(self, limit: int):
         """At most `limit` dossiers per status (most recently updated first), in one query."""
         rank = Window(

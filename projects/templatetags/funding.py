@@ -5,9 +5,10 @@ include with its filters and translations per card was most of the list's time.
 """
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
+
+from consortium.core.numbers import grouped
 
 register = template.Library()
 
@@ -17,11 +18,11 @@ def amount_range(opportunity) -> str:
     """« de 5 000 à 20 000 € », « jusqu'à 20 000 € », « à partir de 5 000 € », or ""."""
     low, high = opportunity.amount_min, opportunity.amount_max
     if low is not None and high is not None:
-        return gettext("de %(low)s à %(high)s €") % {"low": intcomma(low), "high": intcomma(high)}
+        return gettext("de %(low)s à %(high)s €") % {"low": grouped(low), "high": grouped(high)}
     if high is not None:
-        return gettext("jusqu'à %(high)s €") % {"high": intcomma(high)}
+        return gettext("jusqu'à %(high)s €") % {"high": grouped(high)}
     if low is not None:
-        return gettext("à partir de %(low)s €") % {"low": intcomma(low)}
+        return gettext("à partir de %(low)s €") % {"low": grouped(low)}
     return ""
 
 

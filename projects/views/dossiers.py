@@ -9,7 +9,6 @@ scope answers 404, documents included.
 import csv
 
 from django.contrib import messages
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch
 from django.http import HttpResponse
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from consortium.core.downloads import file_download
 from consortium.core.exceptions import DomainError
 from consortium.core.forms import show_service_errors
+from consortium.core.numbers import grouped
 from consortium.core.pagination import paginate
 from consortium.core.permissions import (
     coordinator_required,
@@ -135,9 +135,9 @@ def _amounts_html(dossier: Dossier) -> SafeString:
     if dossier.amount_requested is None:
         lines = [format_html('<span class="muted">{}</span>', _("montant non précisé"))]
     else:
-        lines = [_("%(amount)s € demandés") % {"amount": intcomma(dossier.amount_requested)}]
+        lines = [_("%(amount)s € demandés") % {"amount": grouped(dossier.amount_requested)}]
     if dossier.amount_granted is not None:
-        lines.append(_("%(amount)s € accordés") % {"amount": intcomma(dossier.amount_granted)})
+        lines.append(_("%(amount)s € accordés") % {"amount": grouped(dossier.amount_granted)})
     return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
 
 
@@ -174,7 +174,7 @@ def _board_columns(dossiers) -> list[dict]:
     """One column per step: its count, and its most recently changed dossiers."""
     counts = dossiers.count_by_status()
     cards = _decorate(
-        list(dossiers.for_listing().first_of_each_status(BOARD_LIMIT).order_by("-updated_at"))
+        list(dossiers.for_board().first_of_each_status(BOARD_LIMIT).order_by("-updated_at"))
     )
     columns = []
     for status in DossierStatus:
