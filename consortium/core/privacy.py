@@ -7,6 +7,7 @@ to a user (directly or through a profile). The member area uses `export_for` and
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from importlib import import_module
 from typing import Literal
 
 from django.conf import settings
@@ -84,9 +85,11 @@ def inactive_accounts_erase(*, now=None) -> int:
 
 def _end_sessions(user) -> None:
     # Database sessions hold the user id in their encoded data: decode the live ones.
+    # Through the session store, so that a copy kept in the cache (cached_db) goes too.
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()
+            store(session_key=session.session_key).delete()
 
 
 def register_core_rules() -> None:

@@ -2,10 +2,12 @@
 
 import json
 import re
+from importlib import import_module
 from urllib.parse import urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings as django_settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -646,13 +648,23 @@ def test_delete_needs_the_confirmation_box(client, member):
     assert User.objects.filter(pk=member.user.pk).exists()
 
 
-def test_delete_removes_the_account_anonymises_needs_and_ends_sessions(client, member):
+@pytest.mark.parametrize(
+    "engine",
+    ["django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"],
+)
+def test_delete_removes_the_account_anonymises_needs_and_ends_sessions(
+    client, member, settings, engine
+):
+    # cached_db: production with Redis keeps a copy of each session in the cache.
+    settings.SESSION_ENGINE = engine
     need = NeedFactory(author=member)
     supported = NeedFactory()
     NeedSupportFactory(need=supported, person=member)
     GroupMembershipFactory(person=member)
     user_pk = member.user.pk
     elsewhere = login(Client(), member.user)  # another browser, same account
+    elsewhere_key = elsewhere.cookies[django_settings.SESSION_COOKIE_NAME].value
+    assert import_module(engine).SessionStore(session_key=elsewhere_key).load()
     login(client, member.user)
 
     response = client.post(DELETE, {"password": PASSWORD, "confirm": "on"}, follow=True)
@@ -673,6 +685,7 @@ def test_delete_removes_the_account_anonymises_needs_and_ends_sessions(client, m
         response = browser.get(SPACE)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login"))
+    assert import_module(engine).SessionStore(session_key=elsewhere_key).load() == {}
 
 
 # --- Access per role ------------------------------------------------------------------------
