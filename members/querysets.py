@@ -171,7 +171,7 @@ class PersonQuerySet(ScopedQuerySet):
             _affiliations()
             .filter(status__in=[AffiliationStatus.PENDING, AffiliationStatus.ACTIVE])
             .select_related("organization__commune", "organization__type")
-            .annotate(active_referent_count=_active_referent_count("organization__affiliations"))
+            .annotate(active_referent_count=_active_referent_count())
             .order_by("created_at", "pk")
         )
         return (
@@ -308,19 +308,14 @@ def _affiliations():
     return apps.get_model("members", "Affiliation").objects.all()
 
 
-def _active_referent_count(path: str):
-    """Count the active referents (active people) along `path`, a lookup to affiliations."""
-    return Count(
-        path,
-        filter=Q(
-            **{
-                f"{path}__is_referent": True,
-                f"{path}__status": AffiliationStatus.ACTIVE,
-                f"{path}__person__status": PersonStatus.ACTIVE,
-            }
-        ),
-        distinct=True,
+def _active_referent_count():
+    """The number of active referents (active people) of an affiliation's organisation, as
+    a correlated subquery: counting over a join of the organisation's affiliations grouped
+    every row of the page, and took PostgreSQL longer to plan than to run."""
+    referents = _affiliations().filter(
+        is_referent=True, status=AffiliationStatus.ACTIVE, person__status=PersonStatus.ACTIVE
     )
+    return subquery_count(referents, link="organization", outer="organization")
 
 
 def affiliations_accepted_by_referents(*, since):
@@ -345,7 +340,7 @@ def affiliations_of_members_awaiting():
             organization__status=OrganizationStatus.ACTIVE,
         )
         .select_related("person__user", "organization__commune")
-        .annotate(active_referent_count=_active_referent_count("organization__affiliations"))
+        .annotate(active_referent_count=_active_referent_count())
         .order_by("created_at", "pk")
     )
 
