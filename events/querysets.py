@@ -1,5 +1,7 @@
 """Reads of the events app, with each user's scope built in (deny by default)."""
 
+from datetime import timedelta
+
 from django.apps import apps
 from django.db import models
 from django.db.models import Case, Count, Exists, Max, Min, OuterRef, Q, Subquery, When
@@ -83,6 +85,23 @@ class EventQuerySet(ScopedQuerySet):
 class SessionQuerySet(models.QuerySet):
     def starting_between(self, start, end):
         return self.filter(starts_at__gt=start, starts_at__lte=end)
+
+    def attendance_unmarked(self, *, days: int, now=None):
+        """Sessions of published events that started in the last `days` days, with people
+        registered, and nobody marked present or absent yet; the oldest first."""
+        now = now or timezone.now()
+        registrations = apps.get_model("events", "Registration").objects.confirmed()
+        attendances = apps.get_model("events", "Attendance").objects
+        return (
+            self.filter(
+                starts_at__lte=now,
+                starts_at__gte=now - timedelta(days=days),
+                event__status=EventStatus.PUBLISHED,
+            )
+            .filter(Exists(registrations.filter(event=OuterRef("event"))))
+            .exclude(Exists(attendances.filter(session=OuterRef("pk"))))
+            .order_by("starts_at", "pk")
+        )
 
 
 class RegistrationQuerySet(models.QuerySet):

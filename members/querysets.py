@@ -2,11 +2,13 @@
 
 import re
 import unicodedata
+from datetime import timedelta
 from difflib import SequenceMatcher
 
 from django.apps import apps
 from django.db import models
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from consortium.core.enums import Role
 from consortium.core.french import french_order
@@ -238,6 +240,11 @@ class ActionQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=[ActionStatus.TODO, ActionStatus.IN_PROGRESS])
 
+    def late(self, today=None):
+        """Open actions whose due date has passed, the latest first to come."""
+        today = today or timezone.localdate()
+        return self.open().filter(due_date__lt=today).order_by("due_date", "pk")
+
 
 class NeedQuerySet(ScopedQuerySet):
     def visible_to(self, user):
@@ -253,6 +260,15 @@ class NeedQuerySet(ScopedQuerySet):
 
     def open(self):
         return self.filter(status__in=[NeedStatus.OPEN, NeedStatus.IN_PROGRESS])
+
+    def needing_attention(self, *, days: int, now=None):
+        """Needs the coordination has not triaged yet (open), and those still without an
+        answer `days` days after they were expressed; the oldest first."""
+        since = (now or timezone.now()) - timedelta(days=days)
+        unanswered = Q(
+            status__in=[NeedStatus.OPEN, NeedStatus.IN_PROGRESS], answer="", created_at__lte=since
+        )
+        return self.filter(Q(status=NeedStatus.OPEN) | unanswered).order_by("created_at", "pk")
 
     def with_counts(self):
         """Annotate support_count with a correlated subquery: a page of 20 needs counts

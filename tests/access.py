@@ -41,6 +41,8 @@ ADMIN_LOGIN = Redirect("/admin/login/", with_next=True)
 REAUTHENTICATE = Redirect("/accounts/reauthenticate/", with_next=True)
 HOME = Redirect("/")
 SPACE = Redirect("/espace/")
+# Where the coordination and the Observation group land once signed in.
+DESK = Redirect("/coordination/")
 
 Expect = int | Redirect
 

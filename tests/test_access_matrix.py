@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from access import (
     ADMIN_LOGIN,
+    DESK,
     HOME,
     LOGIN,
     REAUTHENTICATE,
@@ -107,8 +108,9 @@ ROUTES: dict[str, Row] = {
     # only sets the cookie on POST; it does not answer 405).
     "set_language": everyone(HOME),
     # allauth, public side. A signed-in visitor is sent to their area from login and signup.
-    "account_login": Row(200, SPACE, SPACE, SPACE),
-    "account_signup": Row(200, SPACE, SPACE, SPACE),
+    # Signed in already: to one's landing page, the desk for the coordination and observers.
+    "account_login": Row(200, SPACE, DESK, DESK),
+    "account_signup": Row(200, SPACE, DESK, DESK),
     "account_logout": Row(HOME, 200, 200, 200),
     "account_inactive": everyone(200),
     "account_email_verification_sent": everyone(200),
@@ -116,7 +118,7 @@ ROUTES: dict[str, Row] = {
     "account_reset_password_done": everyone(200),
     "account_reset_password_from_key_done": everyone(200),
     # Login by code is off: the confirmation step has nothing to confirm.
-    "account_confirm_login_code": Row(Redirect("/accounts/login/"), SPACE, SPACE, SPACE),
+    "account_confirm_login_code": Row(Redirect("/accounts/login/"), SPACE, DESK, DESK),
     "account_confirm_email": everyone(200, kwargs=lambda s: {"key": s["confirmation_key"]}),
     # A valid reset link moves the key into the session and redirects to a key-less URL
     # (so that the key does not leak through the Referer header).
@@ -135,7 +137,7 @@ ROUTES: dict[str, Row] = {
     "mfa_activate_totp": signed_in(REAUTHENTICATE),
     "mfa_deactivate_totp": Row(LOGIN, 404, 404, REAUTHENTICATE),
     # The code step of a login in progress; with none, back to the login (or one's area).
-    "mfa_authenticate": Row(Redirect("/accounts/login/"), SPACE, SPACE, SPACE),
+    "mfa_authenticate": Row(Redirect("/accounts/login/"), SPACE, DESK, DESK),
     "mfa_reauthenticate": Row(
         LOGIN, Redirect("/accounts/reauthenticate/"), Redirect("/accounts/reauthenticate/"), 200
     ),

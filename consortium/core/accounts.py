@@ -14,11 +14,14 @@ from uuid import uuid4
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.sites.shortcuts import get_current_site
+from django.shortcuts import resolve_url
 
 from .models import User
 from .outbox import outbox_enqueue_message
+from .permissions import can_observe
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -47,6 +50,13 @@ class AccountAdapter(DefaultAccountAdapter):
             template=template_prefix,
             recipient=self._notified_user or account_of(email),
         )
+
+    def get_login_redirect_url(self, request) -> str:
+        """The coordination and the Département's management land on their desk
+        (settings.DESK_URL); everyone else on LOGIN_REDIRECT_URL (their member area)."""
+        if can_observe(request.user):
+            return resolve_url(settings.DESK_URL)
+        return super().get_login_redirect_url(request)
 
     def send_notification_mail(
         self,

@@ -39,6 +39,7 @@ PROJECT_APPS = [
     "members",
     "events",
     "projects",
+    "coordination",
 ]
 
 INSTALLED_APPS = [
@@ -159,6 +160,8 @@ LOGIN_URL = "account_login"
 # After login or e-mail confirmation, a partner lands in their area (the onboarding
 # for a newcomer, their groups and needs for a member).
 LOGIN_REDIRECT_URL = "members:space"
+# Where the coordination and the Observation group land after signing in.
+DESK_URL = "coordination:dashboard"
 LOGOUT_REDIRECT_URL = "pages:home"
 
 # django-allauth: login by e-mail, verified addresses, no account enumeration.

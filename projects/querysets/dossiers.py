@@ -1,7 +1,9 @@
 """Reads of the dossiers: an organisation's files are its own and the coordination's."""
 
+from datetime import timedelta
+
 from django.apps import apps
-from django.db.models import Count, F, OuterRef, Subquery, Window
+from django.db.models import Count, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -45,6 +47,18 @@ class DossierQuerySet(TextSearchMixin, ScopedQuerySet):
     def in_progress(self):
         """Neither closed nor refused."""
         return self.exclude(status__in=FINISHED)
+
+    def due_within(self, *, days: int, today=None):
+        """Dossiers in progress with a key date in the next `days` days, or a report to
+        hand in; the soonest first (reports without a date last)."""
+        today = today or timezone.localdate()
+        soon = Q(next_due_on__lte=today + timedelta(days=days))
+        return (
+            self.in_progress()
+            .with_next_deadline(today)
+            .filter(soon | Q(status=DossierStatus.REPORT_DUE))
+            .order_by(F("next_due_on").asc(nulls_last=True), "pk")
+        )
 
     def with_next_deadline(self, today=None):
         """`next_due_on` and `next_due_kind`: the first key date from `today` on."""

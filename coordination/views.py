@@ -1,0 +1,41 @@
+"""The coordinator's desk (/coordination/): what waits, and what happened lately.
+
+The coordinator lands here after signing in; the Observation group reads the same page
+without the links to act. `?section=todo` (or `activite`) answers one section alone: the
+page refreshes them on its own (static/js/refresh.js) without a full reload.
+"""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from consortium.core.permissions import observer_required
+
+from . import desk
+from .rules import may_act
+
+SECTIONS = {"todo": "coordination/_todo.html", "activite": "coordination/_activity.html"}
+
+
+@observer_required
+@require_GET
+def dashboard(request):
+    section = request.GET.get("section")
+    if section is not None and section not in SECTIONS:
+        raise Http404
+    context = _context(request, section)
+    template = SECTIONS[section] if section else "coordination/dashboard.html"
+    return render(request, template, context)
+
+
+def _context(request, section: str | None) -> dict:
+    context = {"may_act": may_act(request.user), "refresh_seconds": 120}
+    if section in (None, "todo"):
+        context["tasks"] = desk.todo()
+    if section in (None, "activite"):
+        labels = desk.action_labels()
+        entries = desk.recent_activity()
+        for entry in entries:
+            entry.label = labels.get(entry.action, entry.action)
+        context["activity"] = entries
+    return context
