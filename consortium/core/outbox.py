@@ -102,14 +102,25 @@ def target_key(target: models.Model | None) -> str:
     return f"{target._meta.label_lower}:{target.pk}"
 
 
-def already_queued(*, kind: str, model: type[models.Model], email: str) -> Exists:
-    """A filter for rows of `model`: a message of `kind` about the row, for the address at
-    the lookup path `email`, is in the outbox already (its (kind, target, address) key).
+def already_queued(
+    *,
+    kind: str,
+    email: str,
+    model: type[models.Model] | None = None,
+    about: models.Model | None = None,
+) -> Exists:
+    """A filter for rows of `model`: a message of `kind` about the row (or, given `about`,
+    about that object), for the address at the lookup path `email`, is in the outbox
+    already (its (kind, target, address) key).
 
     A sweep excludes those rows before rendering anything: rendering first and letting
     the unique key refuse the copy costs a template render per row at every sweep.
     """
-    target = Concat(Value(f"{model._meta.label_lower}:"), Cast(OuterRef("pk"), models.CharField()))
+    if about is not None:
+        target = Value(target_key(about))
+    else:
+        row = Cast(OuterRef("pk"), models.CharField())
+        target = Concat(Value(f"{model._meta.label_lower}:"), row)
     return Exists(
         OutboxMessage.objects.filter(kind=kind, target=target, recipient_email=OuterRef(email))
     )
