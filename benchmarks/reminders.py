@@ -11,8 +11,10 @@ shows up twice).
 
 For scale, the same rendered messages are then sent with Django's bare
 `mailers.default.send_messages` (what `send_mass_mail` does) to the same kind of backend,
-in this process; the ratio says what the outbox's bookkeeping (a row per e-mail, a task
-per e-mail, a connection per e-mail) costs against sending in one go.
+in this process; the ratio says what the outbox's bookkeeping (a row per e-mail, rendered
+once per language and event and inserted in bulk; a task, a claim and a connection per
+batch; "sent" recorded per group) costs against sending in one go. The sweep's line gives
+the rate of rendering and queueing alone.
 
     .venv/bin/python benchmarks/reminders.py [--count 10000]
     REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python benchmarks/reminders.py

@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 
 from consortium.core.exceptions import DomainError, PermissionRefused
 from consortium.core.models import User
-from consortium.core.outbox import already_queued, attachment, outbox_enqueue
+from consortium.core.outbox import (
+    Addressee,
+    already_queued,
+    attachment,
+    outbox_enqueue,
+    outbox_enqueue_many,
+)
 from consortium.core.pagecache import content_changed
 from consortium.core.services import audit_log_record
 from consortium.core.slugs import unique_slug
@@ -161,9 +167,25 @@ def event_cancel(*, event: Event, actor: User, message: str) -> Event:
         comment=message,
         audit_action=EventsAuditAction.EVENT_CANCELLED,
     )
-    for registration in event.registrations.active().select_related("person__user"):
-        _notify(registration, "participant_event_cancelled", {"message": message})
+    _tell_cancelled(event, message)
     return event
+
+
+def _tell_cancelled(event: Event, message: str) -> None:
+    """One text for those registered, one for those waiting, each rendered once per
+    language however many people are told."""
+    registrations = event.registrations.active().filter(person__isnull=False)
+    registrations = list(registrations.select_related("person__user"))
+    kind = f"participant_event_cancelled:{timezone.now().isoformat()}"
+    waiting = RegistrationStatus.WAITLISTED
+    for waitlisted in (False, True):
+        group = [r for r in registrations if (r.status == waiting) == waitlisted]
+        outbox_enqueue_many(
+            template="participant_event_cancelled",
+            addressees=[Addressee(r.person.user, target=r) for r in group],
+            context={"event": event, "message": message, "waitlisted": waitlisted},
+            kind=kind,
+        )
 
 
 # --- Registrations ---------------------------------------------------------------------
@@ -423,19 +445,15 @@ def _remind(event: Event, days: int) -> int:
     if not registrations:
         return 0
     prefetch_related_objects([event], "sessions")  # listed in every reminder
-    ics = _ics(event)
-    sent = 0
-    for registration in registrations:
-        registration.event = event  # one event, its sessions fetched once for all
-        message = _notify(
-            registration,
-            "participant_event_reminder",
-            {"days": days},
-            kind=kind,
-            attachments=[ics],
-        )
-        sent += message is not None
-    return sent
+    # The same reminder for everyone: rendered once per language, queued in bulk.
+    messages = outbox_enqueue_many(
+        template="participant_event_reminder",
+        addressees=[Addressee(r.person.user, target=r) for r in registrations],
+        context={"event": event, "days": days},
+        kind=kind,
+        attachments=[_ics(event)],
+    )
+    return len(messages)
 
 
 def certificates_sweep(*, now=None) -> int:

@@ -1,4 +1,5 @@
-"""E-mail backends for the outbox tests: an SMTP server that fails, slows down or breaks.
+"""E-mail backends for the outbox tests: an SMTP server that fails, slows down or breaks,
+or counts its connections.
 
 Set them with settings.MAILERS = {"default": {"BACKEND": "flaky_mail.FlakyBackend",
 "OPTIONS": {"failures": 3}}}. Each try of the outbox opens a new connection (a new
@@ -46,3 +47,35 @@ class RefusingBackend(LocmemBackend):
 
     def send_messages(self, messages):
         raise smtplib.SMTPRecipientsRefused({"x@exemple.fr": (550, b"No such user")})
+
+
+class CountingBackend(LocmemBackend):
+    """Delivers like locmem and counts the connections opened (`CountingBackend.opened`).
+    Addresses starting with "down" meet a dropped connection, "refused" a 550, "broken" a
+    malformed message: one bad address among others, the way a mailing meets them."""
+
+    opened = 0
+
+    @classmethod
+    def reset(cls) -> None:
+        cls.opened = 0
+
+    def open(self):
+        if getattr(self, "is_open", False):
+            return False
+        self.is_open = True
+        type(self).opened += 1
+        return True
+
+    def close(self):
+        self.is_open = False
+
+    def send_messages(self, messages):
+        address = messages[0].to[0]
+        if address.startswith("down"):
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        if address.startswith("refused"):
+            raise smtplib.SMTPRecipientsRefused({address: (550, b"No such user")})
+        if address.startswith("broken"):
+            raise ValueError("Header values may not contain linefeed or carriage return")
+        return super().send_messages(messages)

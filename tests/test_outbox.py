@@ -18,7 +18,7 @@ from django.core import mail
 from django.db import OperationalError, transaction
 from django.utils import timezone
 from factories import UserFactory
-from flaky_mail import FlakyBackend
+from flaky_mail import CountingBackend, FlakyBackend
 from transactional import restore_reference_data, run_together
 
 from consortium.celery import app as celery_app
@@ -26,16 +26,19 @@ from consortium.core import outbox
 from consortium.core.enums import OutboxStatus
 from consortium.core.models import OutboxMessage
 from consortium.core.outbox import (
+    Addressee,
     attachment,
     backoff,
     message_id_header,
     outbox_deliver,
+    outbox_deliver_many,
     outbox_enqueue,
+    outbox_enqueue_many,
     outbox_retry,
     outbox_sweep,
 )
 from consortium.core.privacy import erase_account, export_for, rule_for
-from consortium.core.tasks import outbox_send, outbox_sweep_task
+from consortium.core.tasks import outbox_send, outbox_send_batch, outbox_sweep_task
 
 WHEN = date(2027, 3, 29)  # a Monday
 
@@ -68,12 +71,17 @@ def smtp(settings):
     return configure
 
 
+def handed_to_broker(monkeypatch, task) -> list:
+    """The first argument of each call of `task` published (publishing is replaced)."""
+    handed = []
+    monkeypatch.setattr(task, "apply_async", lambda args, **kw: handed.append(args[0]))
+    return handed
+
+
 @pytest.fixture
 def published(monkeypatch):
-    """The ids of the messages handed to the broker (publishing is replaced)."""
-    ids = []
-    monkeypatch.setattr(outbox_send, "apply_async", lambda args, **kw: ids.append(args[0]))
-    return ids
+    """The ids of the messages handed to the broker one by one."""
+    return handed_to_broker(monkeypatch, outbox_send)
 
 
 def make_due(message):
@@ -402,7 +410,7 @@ def test_a_longer_outage_records_sent_in_a_retry_that_does_not_send(
     assert len(failures) == outbox.MARK_SENT_TRIES
     assert reload(message).status == OutboxStatus.SENDING
 
-    outbox_send.apply(kwargs={"message_id": message.pk, "sent": True})  # the retry
+    retry.value.sig.apply()  # the retry, as Celery would run it (its arguments too)
 
     assert reload(message).status == OutboxStatus.SENT
     assert len(mailoutbox) == 1
@@ -429,6 +437,7 @@ def test_the_send_task_is_retried_on_a_database_error(notice, monkeypatch, mailo
 
 def test_a_row_sending_is_recovered_just_after_the_send_tasks_time_limit(settings):
     assert outbox_send.time_limit == settings.OUTBOX_SEND_TIME_LIMIT
+    assert outbox_send_batch.time_limit == settings.OUTBOX_SEND_TIME_LIMIT
     margin = timedelta(seconds=outbox.SENDING_MARGIN_SECONDS)
     assert outbox.sending_timeout() == timedelta(seconds=outbox_send.time_limit) + margin
     assert outbox.sending_timeout() <= timedelta(minutes=2)
@@ -620,3 +629,231 @@ def test_a_fresh_process_hands_a_queued_message_to_its_send_task():
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     )
     assert found.stdout.strip().endswith("True")
+
+
+# --- Mailings: rendered once per language, inserted in bulk, sent in batches ------------
+
+
+@pytest.fixture
+def mailing(test_templates):
+    """Queue the test e-mail `test_notice` for users at once (outbox_enqueue_many)."""
+
+    def enqueue(users, kind="mailing"):
+        return outbox_enqueue_many(
+            template="test_notice",
+            addressees=[Addressee(user, target=user) for user in users],
+            context={"title": "L'atelier des tout-petits", "when": WHEN},
+            kind=kind,
+        )
+
+    return enqueue
+
+
+@pytest.fixture
+def batches(monkeypatch):
+    """The batches of ids handed to the broker."""
+    return handed_to_broker(monkeypatch, outbox_send_batch)
+
+
+@pytest.fixture
+def counting(settings):
+    """The e-mail server counts its connections (flaky_mail.CountingBackend)."""
+    CountingBackend.reset()
+    settings.MAILERS = {"default": {"BACKEND": "flaky_mail.CountingBackend"}}
+    return CountingBackend
+
+
+@pytest.mark.django_db
+def test_a_mailing_is_rendered_once_per_language_with_a_row_per_person(mailing, monkeypatch):
+    renders = []
+    render_email = outbox.render_email
+    monkeypatch.setattr(
+        outbox, "render_email", lambda **kw: renders.append(kw) or render_email(**kw)
+    )
+    french = UserFactory.create_batch(3, language="fr")
+    english = UserFactory.create_batch(2, language="en")
+
+    messages = mailing([*french, *english])
+
+    assert sorted(render["language"] for render in renders) == ["en", "fr"]
+    rows = OutboxMessage.objects.order_by("pk")
+    assert [row.pk for row in messages] == [row.pk for row in rows]
+    assert [(row.recipient, row.recipient_email, row.language) for row in rows] == [
+        (user, user.email, user.language) for user in [*french, *english]
+    ]
+    assert {row.target for row in rows} == {f"core.user:{user.pk}" for user in [*french, *english]}
+    english_row = rows.get(recipient=english[0])
+    assert english_row.subject == "[en] L'atelier des tout-petits du 29 March 2027"
+    assert "<strong>Monday 29 March 2027</strong> &amp; L&#x27;atelier" in english_row.body_html
+    assert "Date : lundi 29 mars 2027" in rows.get(recipient=french[0]).body_text
+    assert all(row.status == OutboxStatus.QUEUED and row.attempts == 0 for row in rows)
+
+
+@pytest.mark.django_db
+def test_a_mailing_again_queues_nothing_more_and_new_people_only(mailing, batches):
+    users = UserFactory.create_batch(3)
+    with transaction.atomic():
+        mailing(users)
+        assert mailing(users) == []  # refused copies, the transaction still usable
+        latecomer = UserFactory()
+        assert [row.recipient for row in mailing([*users, latecomer])] == [latecomer]
+        assert OutboxMessage.objects.count() == 4
+    assert len(mailing(users, kind="another")) == 3
+
+
+@pytest.mark.django_db
+def test_a_mailing_asks_for_delivery_after_commit_in_batches(
+    mailing, batches, settings, django_capture_on_commit_callbacks
+):
+    settings.OUTBOX_BATCH_SIZE = 2
+    with django_capture_on_commit_callbacks() as callbacks:
+        messages = mailing(UserFactory.create_batch(5))
+        assert batches == []  # not before the commit: the worker would not see the rows
+    for callback in callbacks:
+        callback()
+    ids = [message.pk for message in messages]
+    assert batches == [ids[0:2], ids[2:4], ids[4:]]
+
+
+@pytest.mark.django_db
+def test_a_batch_goes_over_one_connection_and_records_every_row(
+    mailing, counting, mailoutbox, django_assert_max_num_queries
+):
+    messages = mailing(UserFactory.create_batch(45))
+    ids = [message.pk for message in messages]
+
+    # Claim (2), then "sent" recorded per group of 20: not two queries per message.
+    with django_assert_max_num_queries(8):
+        result = outbox_deliver_many(message_ids=ids)
+
+    assert result["sent"] == ids
+    assert counting.opened == 1
+    assert sorted(sent.to[0] for sent in mailoutbox) == sorted(m.recipient_email for m in messages)
+    rows = OutboxMessage.objects.filter(pk__in=ids)
+    assert {(row.status, row.attempts) for row in rows} == {(OutboxStatus.SENT, 1)}
+    sent_ids = [sent.message()["Message-ID"] for sent in mailoutbox]
+    assert sent_ids == [message_id_header(row) for row in rows.order_by("pk")]
+
+
+@pytest.mark.django_db
+def test_a_batch_with_nothing_left_to_send_opens_no_connection(mailing, counting):
+    messages = mailing(UserFactory.create_batch(2))
+    OutboxMessage.objects.update(status=OutboxStatus.SENT)
+
+    result = outbox_deliver_many(message_ids=[message.pk for message in messages])
+
+    assert result["skipped"] == [message.pk for message in messages]
+    assert counting.opened == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_batches_on_the_same_rows_send_each_row_once(test_templates, smtp):
+    smtp(delay=0.05)  # a slow server: the two batches overlap
+    mail.outbox = []
+    users = UserFactory.create_batch(6)
+    with transaction.atomic():  # no task yet: both batches run below, at once
+        messages = outbox_enqueue_many(
+            template="test_notice",
+            addressees=[Addressee(user) for user in users],
+            context={"title": "Atelier", "when": WHEN},
+            kind="mailing",
+        )
+        transaction.get_connection().run_on_commit = []
+    ids = [message.pk for message in messages]
+
+    first, second = run_together(
+        lambda: outbox_deliver_many(message_ids=ids),
+        lambda: outbox_deliver_many(message_ids=ids[::-1]),
+    )
+
+    assert sorted(first["sent"] + second["sent"]) == ids
+    assert sorted(first["skipped"] + second["skipped"]) == ids
+    assert sorted(sent.to[0] for sent in mail.outbox) == sorted(user.email for user in users)
+    assert set(OutboxMessage.objects.values_list("status", "attempts")) == {(OutboxStatus.SENT, 1)}
+
+
+# A dropped connection, a refused address, a malformed message (flaky_mail.CountingBackend).
+BAD_ADDRESSES = ("down", "refused", "broken")
+
+
+@pytest.mark.django_db
+def test_a_failing_message_in_a_batch_does_not_lose_the_others(mailing, counting, mailoutbox):
+    good = UserFactory.create_batch(2)
+    down, refused, broken = (UserFactory(email=f"{name}@exemple.fr") for name in BAD_ADDRESSES)
+    messages = mailing([good[0], down, refused, broken, good[1]])
+    by_user = {message.recipient: message.pk for message in messages}
+
+    with pytest.raises(Retry) as retry:
+        outbox_send_batch.apply(args=([message.pk for message in messages],))
+
+    assert retry.value.when == 60  # the row a dropped connection met, in a minute
+    assert retry.value.sig.args == ([by_user[down]],)
+    assert sorted(sent.to[0] for sent in mailoutbox) == sorted(user.email for user in good)
+    # The dropped connection was opened again for the rest of the batch.
+    assert counting.opened == 2
+    row = OutboxMessage.objects.get
+    assert row(pk=by_user[down]).status == OutboxStatus.QUEUED
+    assert row(pk=by_user[down]).last_error.startswith("SMTPServerDisconnected")
+    assert row(pk=by_user[refused]).status == OutboxStatus.FAILED
+    assert row(pk=by_user[broken]).status == OutboxStatus.FAILED
+    assert {row(pk=by_user[user]).status for user in good} == {OutboxStatus.SENT}
+
+    make_due(row(pk=by_user[down]))
+    OutboxMessage.objects.filter(pk=by_user[down]).update(recipient_email="back@exemple.fr")
+    retry.value.sig.apply()  # the retry, as Celery would run it: that row only
+    assert row(pk=by_user[down]).status == OutboxStatus.SENT
+    assert row(pk=by_user[down]).attempts == 2
+    assert len(mailoutbox) == 3
+
+
+@pytest.mark.django_db
+def test_a_batch_out_of_time_queues_the_rest_again_as_it_was(mailing, smtp, settings, batches):
+    smtp(delay=0.3)
+    settings.OUTBOX_SEND_TIME_LIMIT = 1  # a batch stops trying after 0.5 s
+    mail.outbox = []
+    messages = mailing(UserFactory.create_batch(5))
+    ids = [message.pk for message in messages]
+
+    outbox_send_batch.apply(args=(ids,))
+
+    assert len(mail.outbox) == 2
+    assert batches == [ids[2:]]  # asked for again, in a new batch
+    rest = OutboxMessage.objects.filter(pk__in=ids[2:])
+    assert set(rest.values_list("status", "attempts")) == {(OutboxStatus.QUEUED, 0)}
+    assert not rest.filter(claimed_at__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_a_batch_sent_but_not_recorded_is_recorded_by_a_retry_that_does_not_send(
+    mailing, flaky_recording, mailoutbox
+):
+    failures = flaky_recording(outbox.MARK_SENT_TRIES)
+    messages = mailing(UserFactory.create_batch(3))
+    ids = [message.pk for message in messages]
+
+    with pytest.raises(Retry) as retry:
+        outbox_send_batch.apply(args=(ids,))
+    assert isinstance(retry.value.exc, outbox.SentNotRecorded)
+    assert failures[0] == {"message_ids": ids}
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxStatus.SENDING}
+
+    retry.value.sig.apply()  # the retry, as Celery would run it
+
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}
+    assert len(mailoutbox) == 3
+
+
+@pytest.mark.django_db
+def test_rows_a_dead_worker_left_sending_are_sent_by_the_sweeper_over_one_connection(
+    mailing, counting, mailoutbox, settings
+):
+    settings.OUTBOX_BATCH_SIZE = 3
+    messages = mailing(UserFactory.create_batch(3))
+    long_ago = timezone.now() - outbox.sending_timeout() - timedelta(seconds=5)
+    OutboxMessage.objects.update(status=OutboxStatus.SENDING, claimed_at=long_ago, attempts=1)
+
+    assert outbox_sweep() == 3
+
+    assert counting.opened == 1
+    assert set(OutboxMessage.objects.values_list("status", "attempts")) == {(OutboxStatus.SENT, 2)}
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(m.recipient_email for m in messages)

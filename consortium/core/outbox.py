@@ -3,18 +3,26 @@
 Once means: never twice from the portal's side (unique rows, claimed by one worker).
 At the hand-over to the SMTP server it is at least once: a worker that dies after the
 server accepted a message but before recording it leaves the row to the sweeper, which
-sends it again; the stable Message-ID lets mail systems recognise the copy.
+sends it again; the stable Message-ID lets mail systems recognise the copy. A batch records
+its sent rows every RECORD_SENT_EVERY messages: a worker dying mid-batch leaves at most that
+many to be sent again, for one database commit per group instead of one per message.
 
 - `outbox_enqueue` renders the message in the recipient's language and stores it; the
   (kind, target, address) triple is unique, so queueing the same reminder twice is a no-op.
   After the commit, a Celery task is asked to send it; if the broker is down, nothing
   fails: the row waits for the sweeper.
+- `outbox_enqueue_many` queues the same e-mail for many people (reminders, mailings): it
+  renders the templates once per language, not once per person, inserts the rows in bulk
+  and asks for delivery in batches (one task per OUTBOX_BATCH_SIZE rows).
 - `outbox_enqueue_message` queues a message already built (django-allauth's e-mails, by
   consortium.core.accounts.AccountAdapter) the same way.
 - `outbox_deliver` claims the row with a compare-and-set update (queued → sending), so two
   workers never send the same row; it marks it sent, or schedules a retry with exponential
   backoff on SMTP and connection errors, and marks it failed after OUTBOX_MAX_ATTEMPTS
   (at once on any other error, which no retry would fix).
+- `outbox_deliver_many` sends a batch of rows over one connection to the server: claimed
+  together (a row locked or taken by another worker is skipped), recorded sent in groups of
+  RECORD_SENT_EVERY, each failure handled as `outbox_deliver` does.
 - `outbox_sweep` sends what is due (retries whose time came, rows whose task was lost) and
   puts back rows stuck in "sending" by a worker that died: one still "sending" a little
   after the send task's time limit (`sending_timeout`).
@@ -28,13 +36,17 @@ import base64
 import logging
 import smtplib
 import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
 from email.mime.base import MIMEBase
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from celery import current_app
 from django.conf import settings
-from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives, mailers
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import (
     IntegrityError,
     InterfaceError,
@@ -48,7 +60,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
-from .emails import render_email
+from .emails import RenderedEmail, render_email
 from .enums import OutboxStatus
 from .models import OutboxMessage, User
 
@@ -56,6 +68,7 @@ logger = logging.getLogger(__name__)
 
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
 PERMANENT_SMTP_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused)
+ANSWERED_ERRORS = (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)
 # Database errors that pass: the server restarting, a connection dropped.
 TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
 # A row is "sending" at most for the send task's hard time limit (the worker is killed
@@ -65,10 +78,17 @@ SENDING_MARGIN_SECONDS = 30
 # (well within the task's time limit).
 MARK_SENT_TRIES = 5
 MARK_SENT_PAUSE_SECONDS = 0.5
+# A batch records "sent" after this many messages: each group is one commit, and at most
+# one group is sent again should the worker die before recording it.
+RECORD_SENT_EVERY = 20
 
 
 class SentNotRecorded(Exception):
-    """The server accepted the message but the database could not record it (yet)."""
+    """The server accepted the messages but the database could not record them (yet)."""
+
+    def __init__(self, message_ids: list[int]):
+        super().__init__(message_ids)
+        self.message_ids = message_ids
 
 
 def sending_timeout() -> timedelta:
@@ -82,14 +102,25 @@ def target_key(target: models.Model | None) -> str:
     return f"{target._meta.label_lower}:{target.pk}"
 
 
-def already_queued(*, kind: str, model: type[models.Model], email: str) -> Exists:
-    """A filter for rows of `model`: a message of `kind` about the row, for the address at
-    the lookup path `email`, is in the outbox already (its (kind, target, address) key).
+def already_queued(
+    *,
+    kind: str,
+    email: str,
+    model: type[models.Model] | None = None,
+    about: models.Model | None = None,
+) -> Exists:
+    """A filter for rows of `model`: a message of `kind` about the row (or, given `about`,
+    about that object), for the address at the lookup path `email`, is in the outbox
+    already (its (kind, target, address) key).
 
     A sweep excludes those rows before rendering anything: rendering first and letting
     the unique key refuse the copy costs a template render per row at every sweep.
     """
-    target = Concat(Value(f"{model._meta.label_lower}:"), Cast(OuterRef("pk"), models.CharField()))
+    if about is not None:
+        target = Value(target_key(about))
+    else:
+        row = Cast(OuterRef("pk"), models.CharField())
+        target = Concat(Value(f"{model._meta.label_lower}:"), row)
     return Exists(
         OutboxMessage.objects.filter(kind=kind, target=target, recipient_email=OuterRef(email))
     )
@@ -131,6 +162,57 @@ def outbox_enqueue(
         attachments=attachments or [],
     )
     return _store(message)
+
+
+class Addressee(NamedTuple):
+    """One recipient of a mailing and what their message is about (for its unique key)."""
+
+    recipient: User
+    target: models.Model | None = None
+
+
+def outbox_enqueue_many(
+    *,
+    template: str,
+    addressees: Iterable[Addressee],
+    context: dict,
+    kind: str,
+    headers: dict | None = None,
+    attachments: list[dict] | None = None,
+) -> list[OutboxMessage]:
+    """Queue the same e-mail `template` for many people, each in their language.
+
+    The templates are rendered once per language with `context`, without `recipient`:
+    the message must be the same for everyone (a personal variant is another call).
+    Rows are inserted in bulk and sent in batches after commit. Returns the rows queued;
+    one already queued for its (kind, target, address) is left out.
+    """
+    by_language = defaultdict(list)
+    for addressee in addressees:
+        by_language[addressee.recipient.language or settings.LANGUAGE_CODE].append(addressee)
+    shared = {"kind": kind, "template": template, "headers": headers or {}}
+    shared["attachments"] = attachments or []
+    rows = []
+    for language, group in by_language.items():
+        rendered = render_email(name=template, context=context, language=language)
+        fields = {**shared, **_content_fields(rendered), "language": language}
+        rows += [_row(addressee, fields) for addressee in group]
+    return _store_many(rows)
+
+
+def _content_fields(rendered: RenderedEmail) -> dict:
+    return {
+        "subject": rendered.subject[:250],
+        "body_text": rendered.text,
+        "body_html": rendered.html or "",
+    }
+
+
+def _row(addressee: Addressee, fields: dict) -> OutboxMessage:
+    recipient, target = addressee
+    return OutboxMessage(
+        target=target_key(target), recipient=recipient, recipient_email=recipient.email, **fields
+    )
 
 
 def outbox_enqueue_message(
@@ -189,27 +271,71 @@ def _stored_attachment(item) -> dict:
 
 def _store(message: OutboxMessage) -> OutboxMessage | None:
     """Save the row (None if its (kind, target, address) is taken); deliver after commit."""
-    try:
-        with transaction.atomic():
-            message.save()
-    except IntegrityError:
+    if not _saved(message):
         return None
     transaction.on_commit(lambda: _request_delivery(message.pk))
     return message
 
 
-# The task that sends one row (consortium/core/tasks.py), asked for by its registered name:
-# the tasks call this module, never the reverse.
+def _saved(message: OutboxMessage) -> bool:
+    try:
+        with transaction.atomic():
+            message.save()
+    except IntegrityError:
+        return False
+    return True
+
+
+def _store_many(rows: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Insert the rows in bulk; deliver them in batches after commit.
+
+    A sweep left out the rows already queued, so a conflict on the unique key means a
+    concurrent sweep queued some of them meanwhile: the rows are then saved one by one,
+    each taken key refused alone (ignore_conflicts would not give back the ids to send).
+    """
+    try:
+        with transaction.atomic():
+            OutboxMessage.objects.bulk_create(rows, batch_size=BULK_INSERT_SIZE)
+    except IntegrityError:
+        for row in rows:  # the rolled-back insert may have set their ids
+            row.pk, row._state.adding = None, True
+        rows = [row for row in rows if _saved(row)]
+    ids = [row.pk for row in rows]
+    transaction.on_commit(lambda: _request_delivery_many(ids))
+    return rows
+
+
+# The tasks that send one row and a batch of rows (consortium/core/tasks.py), asked for by
+# their registered names: the tasks call this module, never the reverse.
 OUTBOX_SEND_TASK = "consortium.core.tasks.outbox_send"
+OUTBOX_SEND_BATCH_TASK = "consortium.core.tasks.outbox_send_batch"
+# Rows a bulk insert sends to the database at once (a row holds a whole e-mail).
+BULK_INSERT_SIZE = 500
 
 
-def _request_delivery(message_id: int) -> None:
+def _publish(task: str, argument: int | list[int]) -> bool:
     # Publishing must never break the request that queued the message: with the broker
     # down, the row stays queued and the sweeper sends it later.
     try:
-        current_app.tasks[OUTBOX_SEND_TASK].apply_async((message_id,), retry=False)
+        current_app.tasks[task].apply_async((argument,), retry=False)
     except Exception:
+        return False
+    return True
+
+
+def _request_delivery(message_id: int) -> None:
+    if not _publish(OUTBOX_SEND_TASK, message_id):
         logger.warning("outbox: broker unreachable, message %s left for the sweeper", message_id)
+
+
+def _request_delivery_many(message_ids: Sequence[int]) -> None:
+    """One send task per batch of OUTBOX_BATCH_SIZE rows (a batch shares one connection)."""
+    size = settings.OUTBOX_BATCH_SIZE
+    for start in range(0, len(message_ids), size):
+        if not _publish(OUTBOX_SEND_BATCH_TASK, list(message_ids[start : start + size])):
+            left = len(message_ids) - start
+            logger.warning("outbox: broker unreachable, %s messages left for the sweeper", left)
+            return
 
 
 def backoff(attempts: int) -> timedelta:
@@ -271,8 +397,18 @@ def outbox_deliver(*, message_id: int, due_only: bool = True) -> str:
     message = _claim(message_id, due_only=due_only)
     if message is None:
         return "skipped"  # sent, failed, not due yet, or another worker has it
+    failed = _send_one(message, lambda email: email.send())
+    if failed:
+        return failed
+    _mark_sent_retrying([message.pk])
+    return OutboxStatus.SENT
+
+
+def _send_one(message: OutboxMessage, send: Callable[[EmailMessage], object]) -> str | None:
+    """Hand a claimed message to the server: None when accepted, else its status after
+    the failure ("retry" or failed)."""
     try:
-        _as_email(message).send()
+        send(_as_email(message))
     except PERMANENT_SMTP_ERRORS as error:
         # The server refused the address or the message (5xx): retrying cannot help.
         return _after_failure(message, error, permanent=True)
@@ -285,32 +421,130 @@ def outbox_deliver(*, message_id: int, due_only: bool = True) -> str:
         # in "sending", put back by the sweeper and tried again forever. It fails now.
         logger.exception("outbox: message %s cannot be sent", message.pk)
         return _after_failure(message, error, permanent=True)
-    _mark_sent_retrying(message.pk)
-    return OutboxStatus.SENT
+    return None
 
 
-def outbox_record_sent(*, message_id: int) -> None:
-    """Record as sent a message the server accepted when the database could not say so.
+def outbox_deliver_many(*, message_ids: Sequence[int], due_only: bool = True) -> dict:
+    """Send a batch of queued messages over one connection to the e-mail server.
 
-    Unless the row was sent meanwhile; a row the sweeper put back but did not send again
+    Returns the ids by status after this try: "sent", "retry", "failed", "skipped" (not
+    claimed: sent, not due, another worker's) and "released" (claimed, not tried: the
+    batch ran out of time, they are queued again as they were). Raises SentNotRecorded
+    with the ids sent but not recorded; the rest of the batch then waits for the sweeper.
+    """
+    started = time.monotonic()
+    messages = _claim_many(message_ids, due_only=due_only)
+    claimed = {message.pk for message in messages}
+    result = {status: [] for status in ("sent", "retry", "failed", "released")}
+    result["skipped"] = [pk for pk in message_ids if pk not in claimed]
+    connection = mailers.default
+    try:
+        _send_batch(messages, connection, result, started=started)
+    finally:
+        _close_quietly(connection)
+    return result
+
+
+def _send_batch(
+    messages: list[OutboxMessage], connection: BaseEmailBackend, result: dict, *, started: float
+) -> None:
+    sent = result["sent"]
+    pending = []  # accepted by the server, not recorded yet
+    for index, message in enumerate(messages):
+        if time.monotonic() - started > settings.OUTBOX_SEND_TIME_LIMIT / 2:
+            # Well before the task's hard limit, which would kill the worker mid-batch.
+            result["released"] = _release(messages[index:])
+            break
+        failed = _send_one(message, lambda email: _send_on(connection, email))
+        if failed:
+            result[failed].append(message.pk)
+        else:
+            pending.append(message.pk)
+        if len(pending) >= RECORD_SENT_EVERY:
+            sent += _recorded(pending)
+    sent += _recorded(pending)
+
+
+def _recorded(pending: list[int]) -> list[int]:
+    """Record the pending ids sent, and empty the list; returns them."""
+    ids = pending[:]
+    if ids:
+        _mark_sent_retrying(ids)
+    pending.clear()
+    return ids
+
+
+def _send_on(connection: BaseEmailBackend, email: EmailMessage) -> None:
+    # Opened at the first message (and again after a failure broke the connection): no
+    # connection at all when the batch has nothing left to send.
+    try:
+        connection.open()
+        connection.send_messages([email])
+    except TRANSIENT_ERRORS as error:
+        # A server that answered (refused an address, say) keeps the connection usable.
+        if not isinstance(error, ANSWERED_ERRORS):
+            _close_quietly(connection)
+        raise
+
+
+def _close_quietly(connection: BaseEmailBackend) -> None:
+    # Closing a connection the server already dropped raises: it is gone either way.
+    try:
+        connection.close()
+    except Exception:
+        logger.info("outbox: e-mail connection closed with an error", exc_info=True)
+
+
+def _claim_many(message_ids: Sequence[int], *, due_only: bool) -> list[OutboxMessage]:
+    """Take the queued rows of the batch for this worker; one locked by another worker is
+    skipped (PostgreSQL; SQLite's IMMEDIATE transactions take the whole database)."""
+    now = timezone.now()
+    rows = OutboxMessage.objects.filter(pk__in=message_ids, status=OutboxStatus.QUEUED)
+    if due_only:
+        rows = rows.filter(next_attempt_at__lte=now)
+    with transaction.atomic():
+        messages = list(rows.select_for_update(skip_locked=True).order_by("pk"))
+        OutboxMessage.objects.filter(pk__in=[message.pk for message in messages]).update(
+            status=OutboxStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    for message in messages:
+        message.status, message.claimed_at = OutboxStatus.SENDING, now
+        message.attempts += 1
+    return messages
+
+
+def _release(messages: list[OutboxMessage]) -> list[int]:
+    """Queue again, as they were before the claim, claimed rows this worker will not try."""
+    ids = [message.pk for message in messages]
+    OutboxMessage.objects.filter(pk__in=ids, status=OutboxStatus.SENDING).update(
+        status=OutboxStatus.QUEUED, claimed_at=None, attempts=F("attempts") - 1
+    )
+    return ids
+
+
+def outbox_record_sent(*, message_ids: Sequence[int]) -> None:
+    """Record as sent messages the server accepted (when the database could not say so).
+
+    Unless a row was sent meanwhile; a row the sweeper put back but did not send again
     yet is not sent twice.
     """
     OutboxMessage.objects.filter(
-        pk=message_id, status__in=[OutboxStatus.SENDING, OutboxStatus.QUEUED]
+        pk__in=message_ids, status__in=[OutboxStatus.SENDING, OutboxStatus.QUEUED]
     ).update(status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
 
 
-def _mark_sent_retrying(message_id: int) -> None:
-    # The message is out: failing to record it would leave the row to the sweeper, which
-    # would send it again. A passing database error is tried again in place, reconnecting.
+def _mark_sent_retrying(message_ids: list[int]) -> None:
+    # The messages are out: failing to record them would leave the rows to the sweeper,
+    # which would send them again. A passing database error is tried again in place,
+    # reconnecting.
     for attempt in range(1, MARK_SENT_TRIES + 1):
         try:
-            outbox_record_sent(message_id=message_id)
+            outbox_record_sent(message_ids=message_ids)
             return
         except TRANSIENT_DB_ERRORS as error:
-            logger.warning("outbox: message %s sent, not recorded yet: %s", message_id, error)
+            logger.warning("outbox: messages %s sent, not recorded yet: %s", message_ids, error)
             if attempt == MARK_SENT_TRIES:
-                raise SentNotRecorded(message_id) from error
+                raise SentNotRecorded(message_ids) from error
             time.sleep(MARK_SENT_PAUSE_SECONDS * 2 ** (attempt - 1))
             _reconnect()
 
@@ -349,7 +583,9 @@ def outbox_sweep(*, limit: int = 500) -> int:
         next_attempt_at__lte=now,
     ).order_by("next_attempt_at")
     ids = list(due.values_list("pk", flat=True)[:limit])
-    return sum(outbox_deliver(message_id=pk) == OutboxStatus.SENT for pk in ids)
+    size = settings.OUTBOX_BATCH_SIZE
+    batches = (ids[start : start + size] for start in range(0, len(ids), size))
+    return sum(len(outbox_deliver_many(message_ids=batch)["sent"]) for batch in batches)
 
 
 def outbox_retry(*, messages: models.QuerySet) -> int:
@@ -358,8 +594,7 @@ def outbox_retry(*, messages: models.QuerySet) -> int:
     OutboxMessage.objects.filter(pk__in=ids).update(
         status=OutboxStatus.QUEUED, attempts=0, next_attempt_at=timezone.now()
     )
-    for pk in ids:
-        transaction.on_commit(lambda pk=pk: _request_delivery(pk))
+    transaction.on_commit(lambda: _request_delivery_many(ids))
     return len(ids)
 
 

@@ -8,14 +8,17 @@ from celery import shared_task
 from celery.signals import worker_ready
 from django.conf import settings
 from django.db import connections
+from django.db.models import Min
 
 from .models import OutboxMessage
 from .outbox import (
+    OUTBOX_SEND_BATCH_TASK,
     OUTBOX_SEND_TASK,
     TRANSIENT_DB_ERRORS,
     SentNotRecorded,
     backoff,
     outbox_deliver,
+    outbox_deliver_many,
     outbox_purge,
     outbox_record_sent,
     outbox_sweep,
@@ -54,18 +57,22 @@ OUTAGE_ERRORS = (
 )
 
 
-@shared_task(
-    name=OUTBOX_SEND_TASK,
-    bind=True,
-    ignore_result=True,
-    max_retries=None,
-    acks_late=True,
-    time_limit=settings.OUTBOX_SEND_TIME_LIMIT,
-    autoretry_for=OUTAGE_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=300,
-    retry_kwargs={"max_retries": 12},
-)
+# Both send tasks: acknowledged after their run, retried through outages, and killed at the
+# time limit the sweeper counts on before it takes back a row left "sending".
+SEND_TASK_OPTIONS = {
+    "bind": True,
+    "ignore_result": True,
+    "max_retries": None,
+    "acks_late": True,
+    "time_limit": settings.OUTBOX_SEND_TIME_LIMIT,
+    "autoretry_for": OUTAGE_ERRORS,
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "retry_kwargs": {"max_retries": 12},
+}
+
+
+@shared_task(name=OUTBOX_SEND_TASK, **SEND_TASK_OPTIONS)
 def outbox_send(self, message_id: int, sent: bool = False) -> None:
     """Send one outbox message; after a transient failure, try again later.
 
@@ -76,7 +83,7 @@ def outbox_send(self, message_id: int, sent: bool = False) -> None:
     not record it; this run only records it (never sends again).
     """
     if sent:
-        outbox_record_sent(message_id=message_id)
+        outbox_record_sent(message_ids=[message_id])
         return
     try:
         status = outbox_deliver(message_id=message_id)
@@ -89,6 +96,32 @@ def outbox_send(self, message_id: int, sent: bool = False) -> None:
     if status == "retry":
         attempts = OutboxMessage.objects.values_list("attempts", flat=True).get(pk=message_id)
         raise self.retry(countdown=backoff(attempts).total_seconds())
+
+
+@shared_task(name=OUTBOX_SEND_BATCH_TASK, **SEND_TASK_OPTIONS)
+def outbox_send_batch(self, message_ids: list[int], sent: bool = False) -> None:
+    """Send a batch of outbox messages over one connection (mailings, reminders).
+
+    As `outbox_send`, for each row: a row another worker has is skipped, failures are
+    tried again later (this task, for the rows due a retry), `sent` only records. Rows
+    the batch had no time left for are asked for again in a new batch.
+    """
+    if sent:
+        outbox_record_sent(message_ids=message_ids)
+        return
+    try:
+        result = outbox_deliver_many(message_ids=message_ids)
+    except SentNotRecorded as error:
+        countdown = min(2**self.request.retries, 30)
+        # Only the ids sent, not the whole batch: explicit arguments, none inherited.
+        kwargs = {"message_ids": error.message_ids, "sent": True}
+        raise self.retry(args=(), kwargs=kwargs, countdown=countdown, exc=error) from error
+    if result["released"]:
+        outbox_send_batch.apply_async((result["released"],))
+    if result["retry"]:
+        attempts = OutboxMessage.objects.filter(pk__in=result["retry"]).aggregate(Min("attempts"))
+        countdown = backoff(attempts["attempts__min"]).total_seconds()
+        raise self.retry(args=(result["retry"],), countdown=countdown)
 
 
 @shared_task(ignore_result=True)

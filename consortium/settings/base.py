@@ -319,10 +319,14 @@ ATTENDANCE_RETENTION_DAYS = 3 * 365  # then registrations and presences are anon
 # The e-mail outbox (consortium/core/outbox.py).
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
 OUTBOX_RETRY_BASE_SECONDS = 60  # then 2, 4, 8… minutes
-# Hard time limit of the task sending one e-mail (SMTP operations time out after 10 s);
-# a row still "sending" a little after it belonged to a worker that died (sweeper).
+# Hard time limit of the task sending one e-mail or a batch (SMTP operations time out
+# after 10 s); a row still "sending" a little after it belonged to a worker that died
+# (sweeper). A batch stops at half of it and queues the rest again.
 OUTBOX_SEND_TIME_LIMIT = env.int("OUTBOX_SEND_TIME_LIMIT", default=60)
 OUTBOX_SWEEP_GRACE = 120  # a fresh row is left to its own task for this long
+# Rows a send task takes at once, over one connection to the e-mail server (mailings,
+# reminders, the sweeper); a batch stops at half the time limit and re-queues the rest.
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=100)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from consortium.core.exceptions import DomainError, PermissionRefused
 from consortium.core.models import User
-from consortium.core.outbox import outbox_enqueue
+from consortium.core.outbox import Addressee, already_queued, outbox_enqueue_many
 from consortium.core.services import audit_log_record
 from consortium.core.slugs import unique_slug
 from members.enums import AffiliationStatus, PersonStatus
@@ -207,18 +207,22 @@ def _alerted_people(opportunity: Opportunity):
 
 
 def _alert(opportunity: Opportunity, *, offset: int, today: date) -> int:
-    days_left = (opportunity.deadline - today).days
     kind = f"projects.deadline:{offset}:{opportunity.deadline.isoformat()}"
+    # Those alerted already are left out before anything is rendered (a run repeated).
+    alerted = already_queued(kind=kind, email="user__email", about=opportunity)
+    people = list(_alerted_people(opportunity).exclude(alerted))
+    context = {"opportunity": opportunity, "days_left": (opportunity.deadline - today).days}
     queued = 0
-    for person in _alerted_people(opportunity):
-        message = outbox_enqueue(
+    # One text for each (owns a dossier, follows it) pair, rendered once per language.
+    for why in sorted({(person.owns_dossier, person.follows_it) for person in people}):
+        group = [p for p in people if (p.owns_dossier, p.follows_it) == why]
+        messages = outbox_enqueue_many(
             template="member_deadline_alert",
-            recipient=person.user,
-            context={"opportunity": opportunity, "days_left": days_left, "person": person},
-            target=opportunity,
+            addressees=[Addressee(person.user, target=opportunity) for person in group],
+            context={**context, "owns_dossier": why[0], "follows_it": why[1]},
             kind=kind,
         )
-        queued += message is not None
+        queued += len(messages)
     return queued
 
 

@@ -453,6 +453,9 @@ def test_cancel_emails_everyone_registered_or_waiting(
     assert all(message in mail.body for mail in mailoutbox)
     assert all("Annulation" in mail.subject for mail in mailoutbox)
     assert all(event.title in mail.alternatives[0][0] for mail in mailoutbox)
+    by_address = {mail.to[0]: mail.body for mail in mailoutbox}
+    assert "Vous étiez en liste d'attente" in by_address.pop(waiting.person.user.email)
+    assert all("Votre inscription est annulée" in body for body in by_address.values())
 
 
 def test_cancel_page_asks_for_the_message(coordinator_client, event):

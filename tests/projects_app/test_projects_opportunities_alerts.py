@@ -144,3 +144,25 @@ def test_an_owner_who_left_the_organisation_is_not_alerted():
     owner = owner_of(opportunity)
     owner.affiliations.update(status=AffiliationStatus.LEFT)
     assert opportunity_send_deadline_alerts(today=day(14)) == 0
+
+
+def test_each_text_is_rendered_once_and_not_again_once_queued(monkeypatch):
+    """Followers share one text, owners another: rendered once each per language, not per
+    person; a run repeated the same day leaves those alerted out before rendering."""
+    from consortium.core import outbox
+
+    renders = []
+    render_email = outbox.render_email
+    monkeypatch.setattr(
+        outbox, "render_email", lambda **kw: renders.append(kw) or render_email(**kw)
+    )
+    opportunity = OpportunityFactory(deadline=DEADLINE)
+    followers = [follower_of(opportunity) for _ in range(4)]
+    owner = owner_of(opportunity)
+
+    assert opportunity_send_deadline_alerts(today=day(3)) == 5
+    assert len(renders) == 2
+    assert "vous suivez cet appel" not in alerts(owner).get().body_text
+    assert all("vous suivez cet appel" in alerts(p).get().body_text for p in followers)
+    assert opportunity_send_deadline_alerts(today=day(3)) == 0
+    assert len(renders) == 2
