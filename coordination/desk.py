@@ -9,14 +9,17 @@ costs one or two queries, whatever the amount of data.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consortium.core.enums import OutboxStatus
+from consortium.core.french import french_order
 from consortium.core.models import AuditLogEntry, OutboxMessage
 from events.models import Event, Session
-from members.models import Action, Need, Organization, Person
+from members.enums import AffiliationStatus
+from members.models import Action, Affiliation, Commune, Epci, Need, Organization, Person
 from members.querysets import affiliations_of_members_awaiting
 from projects.models import Dossier, Opportunity, Practice
 
@@ -271,6 +274,45 @@ def _failed_emails(now) -> Task:
 
 
 # --- Territory and recent activity --------------------------------------------------------
+
+UNREACHED_SHOWN = 8
+
+
+@dataclass
+class Territory:
+    epcis: list  # the EPCIs, alphabetical
+    organizations: dict  # EPCI id: active member organisations
+    members: dict  # EPCI id: active members (people) of those organisations
+    events: dict  # EPCI id: published events with a session this year
+    unreached: list  # the largest communes where no active organisation is
+
+
+def territory(now=None) -> Territory:
+    """Members and the year's events per EPCI (one grouped count each), and the largest
+    communes not reached."""
+    year = timezone.localdate(now).year
+    organizations = Organization.objects.active()
+    affiliations = Affiliation.objects.filter(
+        status=AffiliationStatus.ACTIVE,
+        person__in=Person.objects.active(),
+        organization__in=organizations,
+    )
+    sessions = Session.objects.filter(starts_at__year=year)
+    events = Event.objects.published().filter(pk__in=sessions.values("event"))
+    unreached = Commune.objects.without_organization_among(organizations).select_related("epci")
+    return Territory(
+        epcis=list(Epci.objects.order_by(french_order("name"))),
+        organizations=_per_epci(organizations, "commune__epci"),
+        members=_per_epci(affiliations, "organization__commune__epci", "person"),
+        events=_per_epci(events, "commune__epci"),
+        unreached=list(unreached[:UNREACHED_SHOWN]),
+    )
+
+
+def _per_epci(rows, epci: str, counted: str = "pk") -> dict:
+    """{EPCI id: number of distinct `counted`} in one grouped query."""
+    grouped = rows.order_by().values(epci).annotate(total=Count(counted, distinct=True))
+    return {row[epci]: row["total"] for row in grouped}
 
 
 def recent_activity(limit: int = 12) -> list[AuditLogEntry]:

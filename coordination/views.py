@@ -9,12 +9,17 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from consortium.core.crosstab import ranking
 from consortium.core.permissions import observer_required
 
 from . import desk
 from .rules import may_act
 
-SECTIONS = {"todo": "coordination/_todo.html", "activite": "coordination/_activity.html"}
+SECTIONS = {
+    "todo": "coordination/_todo.html",
+    "territoire": "coordination/_territory.html",
+    "activite": "coordination/_activity.html",
+}
 
 
 @observer_required
@@ -32,6 +37,8 @@ def _context(request, section: str | None) -> dict:
     context = {"may_act": may_act(request.user), "refresh_seconds": 120}
     if section in (None, "todo"):
         context["tasks"] = desk.todo()
+    if section in (None, "territoire"):
+        context["territory"] = _territory()
     if section in (None, "activite"):
         labels = desk.action_labels()
         entries = desk.recent_activity()
@@ -39,3 +46,15 @@ def _context(request, section: str | None) -> dict:
             entry.label = labels.get(entry.action, entry.action)
         context["activity"] = entries
     return context
+
+
+def _territory() -> dict:
+    """The territory panel: figures per EPCI as bar charts, the communes not reached."""
+    territory = desk.territory()
+    epcis = territory.epcis
+    return {
+        "organizations": ranking(counts=territory.organizations, rows=epcis),
+        "members": ranking(counts=territory.members, rows=epcis),
+        "events": ranking(counts=territory.events, rows=epcis),
+        "unreached": territory.unreached,
+    }

@@ -188,3 +188,31 @@ def test_the_coordinator_lands_on_the_desk_after_signing_in(client, db):
     assert get_adapter(request).get_login_redirect_url(request) == DESK
     request.user = PersonFactory().user
     assert get_adapter(request).get_login_redirect_url(request) == reverse("members:space")
+
+
+@pytest.mark.django_db
+def test_the_territory_counts_members_and_this_years_events_per_epci():
+    from member_factories import AffiliationFactory, OrganizationFactory, commune, member_of
+
+    cergy = commune("95127")
+    organization = OrganizationFactory(commune=cergy)
+    person = member_of(organization)
+    second = OrganizationFactory(commune=cergy)
+    AffiliationFactory(person=person, organization=second)  # the same person, counted once
+    EventFactory(commune=cergy, sessions=[(in_days(-3), in_days(-3, 12))])
+    EventFactory(commune=cergy, draft=True, sessions=[(in_days(5), in_days(5, 12))])
+    territory = desk.territory()
+    epci = cergy.epci_id
+    assert territory.organizations[epci] == 2
+    assert territory.members[epci] == 1
+    assert territory.events[epci] == 1
+    assert cergy not in territory.unreached
+    assert len(territory.unreached) == desk.UNREACHED_SHOWN
+    populations = [commune.population for commune in territory.unreached]
+    assert populations == sorted(populations, reverse=True)
+
+
+def test_the_territory_section_draws_its_charts(coordinator_client):
+    page = coordinator_client.get(DESK, {"section": "territoire"}).content.decode()
+    assert "Structures membres par intercommunalité" in page
+    assert page.count('class="bar-chart"') == 3
