@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import views
+from .views import desk
 
 app_name = "coordination"
 
 urlpatterns = [
-    path("coordination/", views.dashboard, name="dashboard"),
+    path("coordination/", desk.dashboard, name="dashboard"),
 ]

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET
 from consortium.core.crosstab import ranking
 from consortium.core.permissions import observer_required
 
-from . import desk
-from .rules import may_act
+from .. import desk
+from ..rules import may_act
 
 SECTIONS = {
     "todo": "coordination/_todo.html",
