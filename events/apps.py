@@ -10,15 +10,14 @@ class EventsConfig(AppConfig):
     def ready(self):
         from consortium.core.navigation import (
             NavItem,
-            coordinators,
             everyone,
             register,
             register_area_link,
         )
-        from members.access import is_member
+        from members.access import is_member, sees_everything
 
         register(NavItem(_("Agenda"), "events:agenda", everyone, 15))
-        register(NavItem(_("Rencontres"), "events:manage", coordinators, 70))
+        register(NavItem(_("Rencontres"), "events:manage", sees_everything, 70))
         register_area_link(
             NavItem(_("Mes inscriptions aux rencontres"), "events:my_registrations", is_member, 10)
         )

@@ -9,6 +9,7 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from consortium.core.navigation import NavItem, everyone, register, register_area_link
+        from consortium.core.permissions import is_observer
         from members.access import is_member
 
         from .rules import acts_in_network
@@ -23,6 +24,8 @@ class ProjectsConfig(AppConfig):
         register(NavItem(_("Financements"), "projects:opportunities", is_member, 35))
         register(NavItem(_("Projets"), "projects:projects", is_member, 36))
         register(NavItem(_("Dossiers"), "projects:dossiers", acts_in_network, 37))
+        # The Observation group reads the board of the network's dossiers instead.
+        register(NavItem(_("Dossiers"), "projects:dossier_board", is_observer, 37))
         register_area_link(NavItem(_("Mes dossiers"), "projects:dossiers", acts_in_network, 20))
         register_area_link(
             NavItem(_("Mes bonnes pratiques"), "projects:my_practices", acts_in_network, 30)

@@ -92,13 +92,16 @@ def network(
     )
 
 
-def coordination_only(*, others: Expect = 404, coordinator: Expect = 200, kwargs=None) -> Row:
-    """Coordination pages: 404 for every other signed-in role (their existence is not told)."""
+def coordination_only(
+    *, others: Expect = 404, coordinator: Expect = 200, observer: Expect | None = None, kwargs=None
+) -> Row:
+    """Coordination pages: 404 for every other signed-in role (their existence is not told);
+    `observer`: what the Observation group gets when it reads the page."""
     return network(
         newcomer=others,
         pending=others,
         member=others,
-        observer=others,
+        observer=others if observer is None else observer,
         coordinator=coordinator,
         kwargs=kwargs,
     )

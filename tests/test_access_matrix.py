@@ -278,7 +278,8 @@ ROUTES: dict[str, Row] = {
         kwargs=lambda s: {"slug": s["training"].slug},
     ),
     # The coordination's pages; observers read the registrations (and their CSV).
-    "events:manage": coordination_only(),
+    # The Observation group reads the list of events (fill rates), without acting.
+    "events:manage": coordination_only(observer=200),
     "events:create": coordination_only(),
     "events:reminders": coordination_only(),
     "events:edit": coordination_only(kwargs=lambda s: {"slug": s["event"].slug}),

@@ -43,6 +43,7 @@ from ..forms.coordination import (
     SessionForm,
 )
 from ..models import Attendance, Event, Registration, ReminderPolicy, Session
+from ..rules import can_manage_events
 
 REGISTRATION_ACTIONS = ("annuler", "promouvoir", "deplacer")
 
@@ -63,9 +64,11 @@ def _registrations_url(event: Event, anchor: str = "") -> str:
 # --- Events ----------------------------------------------------------------------------
 
 
-@coordinator_required
+@observer_required
 @require_GET
 def event_list(request):
+    """Every event with its dates, fill rate and waitlist: the coordination manages them
+    from here; the Observation group reads the same list, without the links to act."""
     events = (
         Event.objects.with_dates()
         .with_counts()
@@ -77,6 +80,7 @@ def event_list(request):
     context = {
         "filter": filterset,
         "page_obj": paginate(request, filterset.qs),
+        "may_manage": can_manage_events(request.user),
     }
     return render(request, "events/coordination/list.html", context)
 

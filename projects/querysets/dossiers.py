@@ -3,12 +3,12 @@
 from datetime import timedelta
 
 from django.apps import apps
-from django.db.models import Count, F, OuterRef, Q, Subquery, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Window
+from django.db.models.functions import ExtractYear, RowNumber
 from django.utils import timezone
 
 from consortium.core.models import ScopedQuerySet
-from consortium.core.permissions import is_coordinator
+from consortium.core.permissions import can_observe, is_coordinator
 from consortium.core.query import subquery_count
 from members.enums import AffiliationStatus
 from members.rules import active_person
@@ -43,6 +43,25 @@ class DossierQuerySet(TextSearchMixin, ScopedQuerySet):
         if person is None:
             return self.none()
         return self.of_person(person)
+
+    def on_board_for(self, user):
+        """The dossier board's rows: every dossier for the coordination and the
+        Observation group (who read the board, never a dossier's own page)."""
+        return self.all() if can_observe(user) else self.none()
+
+    def amounts_by_funder_and_year(self):
+        """Rows of year (the dossier's creation), funder, dossiers, amounts requested and
+        granted, in one aggregate query: the newest year first, funders alphabetically."""
+        return (
+            self.order_by()
+            .values("funder", year=ExtractYear("created_at"))
+            .annotate(
+                dossiers=Count("pk"),
+                requested=Sum("amount_requested"),
+                granted=Sum("amount_granted"),
+            )
+            .order_by("-year", "funder")
+        )
 
     def in_progress(self):
         """Neither closed nor refused."""

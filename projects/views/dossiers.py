@@ -30,6 +30,7 @@ from consortium.core.permissions import (
     coordinator_required,
     get_visible_object_or_404,
     is_coordinator,
+    observer_required,
 )
 from consortium.core.workflows import available_transitions
 from members.access import person_of
@@ -193,15 +194,28 @@ def _board_columns(dossiers) -> list[dict]:
     return columns
 
 
-@coordinator_required
+def _amounts_table(dossiers) -> list[dict]:
+    """Amounts requested and granted per year and funder, with their display text."""
+    rows = list(dossiers.amounts_by_funder_and_year())
+    for row in rows:
+        row["requested_text"] = grouped(row["requested"]) if row["requested"] else "–"
+        row["granted_text"] = grouped(row["granted"]) if row["granted"] else "–"
+    return rows
+
+
+@observer_required
 @require_GET
 def dossier_board(request):
+    """The network's dossiers by step, and the amounts by funder and year. The Observation
+    group reads it without opening a dossier (an organisation's own file)."""
     board_filter = DossierBoardFilter(
-        request.GET, queryset=Dossier.objects.visible_to(request.user)
+        request.GET, queryset=Dossier.objects.on_board_for(request.user)
     )
     context = {
         "filter": board_filter,
         "columns": _board_columns(board_filter.qs),
+        "amounts": _amounts_table(board_filter.qs),
+        "opens_dossiers": is_coordinator(request.user),
         "total": None,
     }
     context["total"] = sum(column["count"] for column in context["columns"])

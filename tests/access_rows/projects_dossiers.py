@@ -30,7 +30,8 @@ OWN = {"other_member": 404, "observer": 404}
 ROUTES = {
     # Everyone in the network has their own list (possibly empty); not the observers.
     "projects:dossiers": network(observer=404),
-    "projects:dossier_board": coordination_only(),
+    # The Observation group reads the board (never a dossier's own page).
+    "projects:dossier_board": coordination_only(observer=200),
     "projects:dossiers_csv": coordination_only(),
     "projects:dossier_create": network(observer=404),
     "projects:dossier": network(**OWN, kwargs=_dossier),

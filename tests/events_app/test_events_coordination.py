@@ -81,7 +81,7 @@ def training(db):
 # --- Access ------------------------------------------------------------------------------
 
 ROLES = ["anonymous", "pending", "partner", "referent", "other_member", "observer", "coordinator"]
-OBSERVER_READS = {"registrations", "registrations_csv"}
+OBSERVER_READS = {"manage", "registrations", "registrations_csv"}
 POST_ONLY = {"publish", "duplicate", "registration_action"}
 
 
@@ -568,7 +568,12 @@ def test_observer_reads_the_list_without_actions(observer_client, event):
     page = html(observer_client.get(url("registrations", event)))
     assert "Inscrire une personne" not in page
     assert "Annuler l'inscription" not in page
-    assert f'href="{url("manage")}"' not in page
+    # The list of events is theirs to read too (nav and breadcrumb), without actions.
+    assert f'href="{url("manage")}"' in page
+    listing = html(observer_client.get(url("manage")))
+    assert "Nouvelle rencontre" not in listing and "lecture seule" in listing
+    assert f'href="{url("edit", event)}"' not in listing
+    assert f'href="{url("registrations", event)}"' in listing
 
 
 def test_register_someone_outside_the_window(coordinator_client, coordinator, mailoutbox):
