@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("events.urls")),
     path("", include("projects.urls")),
+    path("", include("evaluations.urls")),
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     # The language switch sets a preference cookie and nothing else: it takes no CSRF
