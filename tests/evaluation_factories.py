@@ -7,9 +7,17 @@ from event_factories import AttendanceFactory, EventFactory, RegistrationFactory
 from member_factories import PersonFactory
 from project_factories import ProjectFactory
 
+from evaluations import defaults
 from evaluations.enums import QuestionKind, SurveyKind
 from evaluations.models import Invitation, Question, Survey, new_token, token_digest
 from evaluations.services import invitation_submit
+
+# The required answers of the default satisfaction survey, by question label.
+FULL_ANSWERS = {
+    spec["label"]: (5 if spec["kind"] == QuestionKind.SCALE else "Adaptée")
+    for spec in defaults.SATISFACTION_QUESTIONS
+    if spec["required"]
+}
 
 
 def past_training(*, days_ago: float = 2, **fields):
