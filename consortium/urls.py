@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("events.urls")),
     path("", include("projects.urls")),
+    path("", include("evaluations.urls")),
     path("", include("coordination.urls")),
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),

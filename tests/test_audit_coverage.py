@@ -24,6 +24,7 @@ SERVICE_MODULES = (
     "projects.services.practices",
     "projects.services.projects",
     "projects.services.resources",
+    "evaluations.services",
 )
 WRITE_VERBS = frozenset(
     [
@@ -96,6 +97,11 @@ EXEMPT = {
     "each reminder",
     "projects.services.opportunities.opportunity_send_deadline_alerts": "beat: the outbox "
     "keeps each alert",
+    "evaluations.services.invitation_draft_save": "an anonymous respondent's draft: a log "
+    "entry would time it beside their invitation",
+    "evaluations.services.invitation_submit": "an anonymous response: a log entry would "
+    "time it beside their invitation, and so tell who answered what",
+    "evaluations.services.invitations_anonymise_old": "retention sweep (beat), no actor",
 }
 
 

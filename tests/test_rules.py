@@ -28,9 +28,10 @@ def _imports(app: str) -> set[str]:
 @pytest.mark.parametrize(
     ("app", "forbidden"),
     [
-        ("events", {"projects"}),
-        ("projects", {"events"}),
-        ("consortium/core", {"members", "events", "projects"}),
+        ("members", {"events", "projects", "evaluations"}),
+        ("events", {"projects", "evaluations"}),
+        ("projects", {"events", "evaluations"}),
+        ("consortium/core", {"members", "events", "projects", "evaluations"}),
     ],
 )
 def test_layers_do_not_import_each_other(app, forbidden):
@@ -42,7 +43,7 @@ def test_the_active_member_status_is_tested_in_one_place():
     comparison = re.compile(r"status\s*[!=]=\s*PersonStatus\.ACTIVE")
     found = [
         f"{path.relative_to(ROOT)}"
-        for app in ("members", "events", "projects", "consortium")
+        for app in ("members", "events", "projects", "evaluations", "consortium")
         for path in (ROOT / app).rglob("*.py")
         if comparison.search(path.read_text())
     ]
@@ -55,7 +56,7 @@ def test_no_view_keeps_its_own_copy_of_a_rule():
     moved = re.compile(rf"def ({names})\b")
     found = [
         str(path.relative_to(ROOT))
-        for app in ("members", "events", "projects")
+        for app in ("members", "events", "projects", "evaluations")
         for path in (ROOT / app).rglob("*.py")
         if moved.search(path.read_text())
     ]

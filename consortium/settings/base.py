@@ -39,6 +39,7 @@ PROJECT_APPS = [
     "members",
     "events",
     "projects",
+    "evaluations",
     "coordination",
 ]
 
@@ -309,6 +310,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.send_dossier_reminders",
         "schedule": crontab(hour=7, minute=45),
     },
+    # Hourly: at J+1 (from SURVEY_INVITATION_HOUR), the people present at a training are
+    # invited to its satisfaction survey, each once (evaluations.services).
+    "survey-invitations": {
+        "task": "evaluations.send_survey_invitations",
+        "schedule": crontab(minute=50),
+    },
+    "old-survey-invitations": {
+        "task": "evaluations.anonymise_old_invitations",
+        "schedule": crontab(hour=3, minute=57),
+    },
 }
 WORKER_HEARTBEAT_MAX_AGE = 900  # seconds after which /healthz reports the worker as late
 # Retention periods stated on /donnees-personnelles/.
@@ -316,6 +327,13 @@ OUTBOX_RETENTION_DAYS = 365
 AUDIT_LOG_RETENTION_DAYS = 365
 INACTIVE_ACCOUNT_RETENTION_DAYS = 3 * 365
 ATTENDANCE_RETENTION_DAYS = 3 * 365  # then registrations and presences are anonymised
+# Surveys (evaluations): invitations at J+1 from this hour (Paris), caught up for a week at
+# most; a survey without a closing date closes this many days after its invitations; the
+# invitations forget the person this many days after the survey closed.
+SURVEY_INVITATION_HOUR = 9
+SURVEY_INVITATION_CATCH_UP_DAYS = 7
+SURVEY_OPEN_DAYS = 30
+SURVEY_INVITATION_RETENTION_DAYS = 90
 # The e-mail outbox (consortium/core/outbox.py).
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
 OUTBOX_RETRY_BASE_SECONDS = 60  # then 2, 4, 8… minutes

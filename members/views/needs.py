@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from consortium.core.crosstab import crosstab, ranking
+from consortium.core.exports import safe_cell
 from consortium.core.pagination import paginate
 from consortium.core.permissions import (
     coordinator_required,
@@ -116,12 +117,6 @@ EXPORT_HEADER = [
 ]
 
 
-def _safe_cell(value) -> str:
-    """Text that Excel will not run as a formula (=, +, -, @ at the start)."""
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _author_cells(need: Need, *, with_names: bool) -> list[str]:
     # RGPD minimisation: a file travels (e-mails, shared drives) further than a page.
     # Anonymous needs never carry their author, not even in the coordination's file
@@ -168,7 +163,7 @@ def need_export(request):
     writer = csv.writer(response, delimiter=";")
     writer.writerow(EXPORT_HEADER)
     for need in needs:
-        writer.writerow([_safe_cell(cell) for cell in _export_row(need, with_names=with_names)])
+        writer.writerow([safe_cell(cell) for cell in _export_row(need, with_names=with_names)])
     return response
 
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from consortium.core.downloads import file_download
 from consortium.core.exceptions import DomainError
+from consortium.core.exports import safe_cell
 from consortium.core.forms import show_service_errors
 from consortium.core.numbers import grouped
 from consortium.core.pagination import paginate
@@ -242,12 +243,6 @@ EXPORT_HEADER = [
 ]
 
 
-def _safe_cell(value) -> str:
-    """Text that a spreadsheet will not run as a formula (=, +, -, @ at the start)."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _export_row(dossier: Dossier) -> list:
     # No private notes: a file travels (e-mails, shared drives) further than a page.
     epci = dossier.organization.commune.epci if dossier.organization.commune_id else None
@@ -283,7 +278,7 @@ def dossiers_csv(request):
     writer = csv.writer(response, delimiter=";")
     writer.writerow(EXPORT_HEADER)
     for dossier in dossiers:
-        writer.writerow([_safe_cell(cell) for cell in _export_row(dossier)])
+        writer.writerow([safe_cell(cell) for cell in _export_row(dossier)])
     return response
 
 

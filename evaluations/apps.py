@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EvaluationsConfig(AppConfig):
+    name = "evaluations"
+    label = "evaluations"
+    verbose_name = _("Évaluations")
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from consortium.core.navigation import NavItem, register
+        from consortium.core.panels import register_panel
+        from consortium.core.permissions import can_observe
+        from events.models import Event
+
+        from .panels import event_satisfaction_panel
+        from .signals import training_gets_its_survey
+
+        register(NavItem(_("Évaluations"), "evaluations:surveys", can_observe, 72))
+        register_panel("events.coordination.event", event_satisfaction_panel)
+        post_save.connect(
+            training_gets_its_survey, sender=Event, dispatch_uid="evaluations.training"
+        )

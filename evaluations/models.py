@@ -1,0 +1,226 @@
+"""Surveys: typed questions, personal invitations (token links) and anonymous responses.
+
+A response is never linked to a person. While someone fills a survey in, their draft
+lives on their Invitation (the personal link); on submission the answers are copied into
+a Response that points to the survey only, the draft is emptied and the invitation is
+only marked completed (no date): who answered what cannot be read back by anyone, the
+way LimeSurvey's "anonymized responses" and KoboToolbox's anonymous submissions work.
+"""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from consortium.core.models import TimeStampedModel
+from consortium.core.validators import reject_bidi_controls
+from events.models import Event
+from members.models import Person
+from projects.models import Project
+
+from .enums import QuestionKind, SurveyKind
+from .querysets import InvitationQuerySet, SurveyQuerySet
+
+
+class Survey(TimeStampedModel):
+    """A questionnaire about an event (satisfaction) or an experiment (before / after)."""
+
+    kind = models.CharField(_("type"), max_length=20, choices=SurveyKind.choices)
+    title = models.CharField(_("titre"), max_length=200, validators=[reject_bidi_controls])
+    introduction = models.TextField(
+        _("introduction"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Affichée en haut du questionnaire."),
+    )
+    event = models.ForeignKey(
+        Event,
+        verbose_name=_("rencontre"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="surveys",
+    )
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("expérimentation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="surveys",
+    )
+    closes_at = models.DateTimeField(
+        _("date de clôture"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Après cette date, le questionnaire n'accepte plus de réponse. Sans date, il "
+            "ferme 30 jours après l'envoi des invitations."
+        ),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = SurveyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=SurveyKind.SATISFACTION, event__isnull=False, project__isnull=True)
+                | Q(
+                    kind__in=[SurveyKind.BEFORE, SurveyKind.AFTER],
+                    project__isnull=False,
+                    event__isnull=True,
+                ),
+                name="evaluations_survey_about_an_event_or_an_experiment",
+            ),
+            models.UniqueConstraint(
+                fields=["event"],
+                condition=Q(kind=SurveyKind.SATISFACTION),
+                name="evaluations_one_satisfaction_survey_per_event",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "kind"],
+                condition=Q(project__isnull=False),
+                name="evaluations_one_survey_per_experiment_and_moment",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("evaluations:results", kwargs={"pk": self.pk})
+
+    @property
+    def subject(self):
+        """What the survey is about: its event or its experiment."""
+        return self.event if self.event_id else self.project
+
+    def is_open(self, now=None) -> bool:
+        return self.closes_at is None or (now or timezone.now()) < self.closes_at
+
+
+class Question(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveIntegerField(_("position"), default=0)
+    kind = models.CharField(_("type de question"), max_length=20, choices=QuestionKind.choices)
+    label = models.CharField(_("question"), max_length=300, validators=[reject_bidi_controls])
+    help_text = models.CharField(
+        _("aide"), max_length=300, blank=True, validators=[reject_bidi_controls]
+    )
+    required = models.BooleanField(_("réponse obligatoire"), default=True)
+    # The options of a single or multiple choice question, in order.
+    choices = models.JSONField(_("options"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def has_choices(self) -> bool:
+        return self.kind in QuestionKind.with_choices()
+
+    @property
+    def is_free_text(self) -> bool:
+        return self.kind in QuestionKind.free_text()
+
+    @property
+    def field_name(self) -> str:
+        return f"q{self.pk}"
+
+
+def token_digest(token: str) -> str:
+    """What is stored of a token: its SHA-256. The token itself is only in the e-mail."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    """256 random bits, URL-safe (43 characters)."""
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(models.Model):
+    """A person's single-use link to a survey, with their draft until they submit.
+
+    `person` is kept only while it is needed (not to invite them twice, until the survey
+    is closed and the retention period is over: evaluations.privacy); the row then stays,
+    anonymous, for the response rate.
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="survey_invitations",
+    )
+    # NULL once forgotten (retention): unique among the links still in use.
+    token_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)  # noqa: DJ001
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    completed = models.BooleanField(_("répondu"), default=False)
+    draft = models.JSONField(default=dict, blank=True)
+    draft_saved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation à répondre")
+        verbose_name_plural = _("invitations à répondre")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "person"], name="evaluations_one_invitation_per_person"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.survey} – {self.pk}"
+
+
+class Response(models.Model):
+    """One submitted questionnaire. Deliberately linked to nobody (see the module)."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    # The day only: a time would match the moment an invitation was completed.
+    submitted_on = models.DateField(_("reçue le"))
+
+    class Meta:
+        verbose_name = _("réponse")
+        verbose_name_plural = _("réponses")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.survey} – {self.pk}"
+
+
+class Answer(models.Model):
+    """The answer to one question; a multiple choice gives one row per option ticked."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    number = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    choice = models.CharField(max_length=200, blank=True)
+    text = models.TextField(max_length=5000, blank=True)
+
+    class Meta:
+        verbose_name = _("réponse à une question")
+        verbose_name_plural = _("réponses aux questions")
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["question", "choice"])]
+
+    def __str__(self):
+        return f"{self.question} – {self.pk}"

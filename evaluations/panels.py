@@ -1,0 +1,20 @@
+"""What evaluations shows on other apps' pages (consortium.core.panels)."""
+
+from django.template.loader import render_to_string
+
+from .models import Survey
+from .results import survey_results
+from .rules import can_read_all_results
+
+
+def event_satisfaction_panel(request, event) -> str:
+    """The satisfaction figures of an event, on its coordination page."""
+    if request is None or not can_read_all_results(request.user):
+        return ""
+    survey = Survey.objects.filter(event=event, kind="satisfaction").first()
+    results = survey_results(survey, with_texts=False) if survey else None
+    return render_to_string(
+        "evaluations/_event_panel.html",
+        {"survey": survey, "results": results, "event": event},
+        request=request,
+    )

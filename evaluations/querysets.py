@@ -1,0 +1,46 @@
+"""Reads of the evaluations app, with each user's scope built in (deny by default)."""
+
+from django.apps import apps
+from django.db.models import Exists, OuterRef, QuerySet
+
+from consortium.core.models import ScopedQuerySet
+from consortium.core.permissions import can_observe
+from consortium.core.query import subquery_count
+from members.rules import active_person
+
+
+class SurveyQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        """Every survey's results for the coordination and the Observation group; a
+        partner sees those of the experiments their organisation takes part in, and
+        nothing of anyone else's."""
+        if can_observe(user):
+            return self.all()
+        person = active_person(user)
+        if person is None:
+            return self.none()
+        organizations = apps.get_model("members", "Organization").objects.acted_for_by(person)
+        partnerships = apps.get_model("projects", "ProjectPartner").objects.filter(
+            project=OuterRef("project"), organization__in=organizations
+        )
+        return self.filter(project__isnull=False).filter(Exists(partnerships))
+
+    def with_figures(self):
+        """Annotate response_count, invitation_count and completed_count (subqueries)."""
+        responses = apps.get_model("evaluations", "Response").objects
+        invitations = apps.get_model("evaluations", "Invitation").objects
+        return self.annotate(
+            response_count=subquery_count(responses.all(), link="survey"),
+            invitation_count=subquery_count(invitations.all(), link="survey"),
+        )
+
+    def for_listing(self):
+        return self.select_related("event", "project")
+
+
+class InvitationQuerySet(QuerySet):
+    def by_token(self, token: str):
+        """The invitation of a token from a link (its digest is what is stored)."""
+        from .models import token_digest
+
+        return self.filter(token_hash=token_digest(token))

@@ -1,0 +1,28 @@
+"""Who may do what with surveys: pure predicates, used by the views (404) and the
+services (refusal)."""
+
+from consortium.core.permissions import can_observe, is_coordinator
+
+
+def can_manage_surveys(user, survey=None) -> bool:
+    """Creating surveys and writing their questions is the coordination's."""
+    return is_coordinator(user)
+
+
+def can_read_all_results(user) -> bool:
+    """The coordination and the Département's Observation group read every result."""
+    return can_observe(user)
+
+
+def questions_editable(survey, *, has_responses: bool) -> bool:
+    """Questions change only while nobody has answered: answers keep their meaning."""
+    return not has_responses
+
+
+def can_answer(invitation, now=None) -> bool:
+    """A personal link works until it is used, while its survey is open."""
+    return (
+        not invitation.completed
+        and invitation.token_hash is not None
+        and invitation.survey.is_open(now)
+    )

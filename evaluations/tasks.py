@@ -1,0 +1,33 @@
+"""Celery tasks of the evaluations app (scheduled in settings.CELERY_BEAT_SCHEDULE)."""
+
+from celery import shared_task
+
+from consortium.core.tasks import OUTAGE_ERRORS
+
+from .services import invitations_anonymise_old, invitations_sweep
+
+
+@shared_task(
+    name="evaluations.send_survey_invitations",
+    ignore_result=True,
+    autoretry_for=OUTAGE_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=300,
+    retry_kwargs={"max_retries": 5},
+)
+def send_survey_invitations() -> int:
+    """Invite, at J+1, the people present at a training to its satisfaction survey (hourly)."""
+    return invitations_sweep()
+
+
+@shared_task(
+    name="evaluations.anonymise_old_invitations",
+    ignore_result=True,
+    autoretry_for=OUTAGE_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=300,
+    retry_kwargs={"max_retries": 5},
+)
+def anonymise_old_invitations() -> int:
+    """Apply the retention period of survey invitations (daily)."""
+    return invitations_anonymise_old()

@@ -1,0 +1,39 @@
+from django.urls import path
+
+from .views import manage, respond, results
+
+app_name = "evaluations"
+
+urlpatterns = [
+    # Answering: a personal link, no login.
+    path("questionnaires/<str:token>/", respond.respond, name="respond"),
+    # Results: the coordination and the Observation group; partners, their experiments'.
+    path("evaluations/", results.survey_list, name="surveys"),
+    path("evaluations/questionnaires/<int:pk>/", results.survey_results_page, name="results"),
+    path("evaluations/questionnaires/<int:pk>/reponses.csv", results.survey_csv, name="csv"),
+    path("evaluations/questionnaires/<int:pk>/reponses.xlsx", results.survey_xlsx, name="xlsx"),
+    # The coordination writes the surveys.
+    path("coordination/questionnaires/nouveau/", manage.survey_create, name="create"),
+    path("coordination/questionnaires/<int:pk>/", manage.survey_edit, name="edit"),
+    path("coordination/questionnaires/<int:pk>/inviter/", manage.survey_invite, name="invite"),
+    path(
+        "coordination/questionnaires/<int:pk>/questions/nouvelle/",
+        manage.question_form,
+        name="question_add",
+    ),
+    path(
+        "coordination/questionnaires/<int:pk>/questions/<int:question_pk>/",
+        manage.question_form,
+        name="question_edit",
+    ),
+    path(
+        "coordination/questionnaires/<int:pk>/questions/<int:question_pk>/supprimer/",
+        manage.question_delete,
+        name="question_delete",
+    ),
+    path(
+        "coordination/questionnaires/<int:pk>/questions/<int:question_pk>/deplacer/",
+        manage.question_move,
+        name="question_move",
+    ),
+]
