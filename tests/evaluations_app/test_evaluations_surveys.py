@@ -4,10 +4,10 @@ drafts, anonymous responses, results, exports and the J+1 invitations."""
 import csv
 import io
 import re
-import zipfile
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -304,12 +304,21 @@ def test_xlsx_export_is_a_workbook_with_summary_and_responses(coordinator_client
     respond(survey, FULL)
     response = coordinator_client.get(reverse("evaluations:xlsx", args=[survey.pk]))
     assert response.status_code == 200
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
-    assert archive.testzip() is None
-    workbook = archive.read("xl/workbook.xml").decode()
-    assert "Synthèse" in workbook and "Réponses" in workbook
-    responses = archive.read("xl/worksheets/sheet2.xml").decode()
-    assert "Adaptée" in responses and "<v>5</v>" in responses
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Synthèse", "Réponses"]
+    values = [cell for row in workbook["Réponses"].iter_rows(values_only=True) for cell in row]
+    assert "Adaptée" in values and 5 in values
+
+
+def test_xlsx_cells_are_never_formulas():
+    from consortium.core.exports import xlsx_bytes
+
+    content = xlsx_bytes([("Feuille: 1/2", [['=HYPERLINK("http://x")', 3, "a\x07b", None]])])
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert sheet.title == "Feuille  1 2"
+    cells = next(iter(sheet.iter_rows()))
+    assert cells[0].data_type == "s" and cells[0].value == '=HYPERLINK("http://x")'
+    assert cells[1].value == 3 and cells[2].value == "ab"
 
 
 # --- Editing questions ----------------------------------------------------------------------
