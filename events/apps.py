@@ -14,8 +14,12 @@ class EventsConfig(AppConfig):
             register,
             register_area_link,
         )
+        from consortium.core.panels import register_panel
         from members.access import is_member, sees_everything
 
+        from .panels import need_events_panel
+
+        register_panel("members.need", need_events_panel)
         register(NavItem(_("Agenda"), "events:agenda", everyone, 15))
         register(NavItem(_("Rencontres"), "events:manage", sees_everything, 70))
         register_area_link(

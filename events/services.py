@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -149,7 +149,26 @@ def event_publish(*, event: Event, actor: User) -> Event:
         actor=actor,
         audit_action=EventsAuditAction.EVENT_PUBLISHED,
     )
+    _tell_needs_answered(event)
     return event
+
+
+def _tell_needs_answered(event: Event) -> None:
+    """Those who expressed or supported a need the event answers hear of it once (the
+    outbox's key: this event, their address), in their language."""
+    needs = list(event.needs.order_by("pk"))
+    if not needs or event.status != EventStatus.PUBLISHED:
+        return
+    people = Person.objects.active().filter(
+        Q(need_supports__need__in=needs) | Q(needs__in=needs), user__is_active=True
+    )
+    users = {person.user for person in people.select_related("user").distinct()}
+    outbox_enqueue_many(
+        template="member_need_answered",
+        addressees=[Addressee(user, target=event) for user in sorted(users, key=lambda u: u.pk)],
+        context={"event": event, "needs": needs},
+        kind="member_need_answered",
+    )
 
 
 @transaction.atomic

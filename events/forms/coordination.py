@@ -6,11 +6,14 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from consortium.core.forms import PlainTextMixin
 from consortium.core.french import french_order
 from consortium.core.validators import reject_html
+from consortium.core.widgets import FilterableCheckboxes
 from members.forms.fields import CommuneChoiceField
 from members.models import Need, Person, WorkingGroup
 
@@ -136,8 +139,9 @@ class EventForm(PlainTextMixin, forms.ModelForm):
             ),
             "group": _("Pour un temps de travail d'un groupe."),
             "needs": _(
-                "Pour une formation : les besoins ouverts qu'elle vient combler. "
-                "Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."
+                "Pour une formation : cochez les besoins ouverts qu'elle vient combler. "
+                "Chacun dit sa commune et combien de personnes le partagent ; leurs "
+                "soutiens seront prévenus quand la formation sera publiée."
             ),
         }
         widgets = {
@@ -147,7 +151,9 @@ class EventForm(PlainTextMixin, forms.ModelForm):
             "kind": forms.RadioSelect,
             "audience": forms.RadioSelect,
             "visibility": forms.RadioSelect,
-            "needs": forms.SelectMultiple(attrs={"size": 6}),
+            "needs": FilterableCheckboxes(
+                filter_label=_("Filtrer les besoins (quelques lettres du titre ou de la commune)")
+            ),
         }
         error_messages = {
             "capacity": {"min_value": _("Prévoyez au moins une place.")},
@@ -161,9 +167,13 @@ class EventForm(PlainTextMixin, forms.ModelForm):
         )
         self.fields["group"].empty_label = _("Aucun groupe")
         linked = Q(pk__in=self.instance.needs.all()) if self.instance.pk else Q(pk__in=[])
-        self.fields["needs"].queryset = Need.objects.filter(
-            Q(pk__in=Need.objects.open()) | linked
-        ).order_by(french_order("title"))
+        self.fields["needs"].queryset = (
+            Need.objects.filter(Q(pk__in=Need.objects.open()) | linked)
+            .select_related("commune")
+            .with_counts()
+            .order_by(french_order("title"), "-support_count", "pk")
+        )
+        self.fields["needs"].label_from_instance = need_choice_label
         self.fields["kind"].choices = EventKind.choices  # no blank "---------" radio
         if self.instance.commune_id:
             # The list is keyed by INSEE code, the instance knows its commune by pk.
@@ -194,6 +204,16 @@ class EventForm(PlainTextMixin, forms.ModelForm):
     def service_fields(self) -> dict:
         """The cleaned values the services take (`needs` apart: it is a relation)."""
         return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "needs"}
+
+
+def need_choice_label(need) -> str:
+    """« Former à l'éveil musical — Cergy · 4 soutiens · exprimé le 3 mars 2026 »: needs
+    with the same title told apart by where they come from, how shared and how old."""
+    supports = ngettext("%(count)s soutien", "%(count)s soutiens", need.support_count) % {
+        "count": need.support_count
+    }
+    expressed = _("exprimé le %(date)s") % {"date": date_format(need.created_at, "j F Y")}
+    return f"{need.title} — {need.commune.name} · {supports} · {expressed}"
 
 
 class PublishForm(forms.Form):

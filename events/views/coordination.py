@@ -28,9 +28,10 @@ from consortium.core.permissions import (
     is_coordinator,
     observer_required,
 )
+from members.models import Need
 
 from .. import documents, services
-from ..enums import RegistrationStatus
+from ..enums import EventKind, RegistrationStatus
 from ..forms.coordination import (
     AttendanceForm,
     CancelForm,
@@ -85,9 +86,24 @@ def event_list(request):
     return render(request, "events/coordination/list.html", context)
 
 
+def _drafted_from_needs(request) -> dict:
+    """`?besoin=<pk>` (one or more): a training drafted from open needs, which it keeps
+    linked (their supporters are told when it is published)."""
+    pks = [pk for pk in request.GET.getlist("besoin") if pk.isdigit()]
+    needs = list(Need.objects.open().filter(pk__in=pks).order_by("pk")) if pks else []
+    if not needs:
+        return {}
+    return {
+        "kind": EventKind.TRAINING,
+        "title": _("Formation : %(need)s") % {"need": needs[0].title},
+        "description": needs[0].description,
+        "needs": [need.pk for need in needs],
+    }
+
+
 @coordinator_required
 def event_create(request):
-    form = EventForm(request.POST or None)
+    form = EventForm(request.POST or None, initial=_drafted_from_needs(request))
     if request.method == "POST" and form.is_valid():
         try:
             event = services.event_create(

@@ -32,7 +32,7 @@ from ..access import member_required, person_of, sees_everything
 from ..enums import AffiliationStatus, NeedStatus, Sector
 from ..filters import NeedFilter
 from ..forms.needs import NeedCloseForm, NeedForm, NeedMergeForm, NeedTriageForm
-from ..models import Epci, Need, Theme
+from ..models import Epci, Need, NeedTag, Theme
 from ..rules import can_act_on_needs
 
 
@@ -170,6 +170,10 @@ def need_export(request):
 # --- Express a need and say "moi aussi" --------------------------------------------------
 
 
+# The slug of the theme and of the tag that say "a training" (members/data vocabularies).
+TRAINING = "formation"
+
+
 def _initial_for(person) -> dict:
     """The sector and commune of the person's first organisation, as a starting point."""
     if person is None:
@@ -190,9 +194,8 @@ def _initial_for(person) -> dict:
 @actor_required
 def need_create(request):
     person = person_of(request.user)
-    form = NeedForm(
-        request.POST or None, initial=_initial_for(person), can_be_anonymous=person is not None
-    )
+    initial = _initial_for(person) | (_training_request() if "formation" in request.GET else {})
+    form = NeedForm(request.POST or None, initial=initial, can_be_anonymous=person is not None)
     if request.method == "POST" and form.is_valid():
         need = services.need_create(actor=request.user, **form.service_arguments())
         messages.success(
@@ -201,6 +204,18 @@ def need_create(request):
         )
         return redirect(need)
     return render(request, "members/needs/create.html", {"form": form})
+
+
+def _training_request() -> dict:
+    """ "Demander une formation": a need of that kind, its theme and tag chosen."""
+    initial = {"title": _("Formation : ")}
+    theme = Theme.objects.filter(slug=TRAINING).first()
+    tag = NeedTag.objects.filter(slug=TRAINING).first()
+    if theme:
+        initial["theme"] = theme.pk
+    if tag:
+        initial["tags"] = [tag.pk]
+    return initial
 
 
 def _back(request, need: Need):
