@@ -83,3 +83,4 @@ class MembersAuditAction(models.TextChoices):
     NEED_CLOSED = "members.need_closed", _("Besoin clos")
     NEED_TRIAGED = "members.need_triaged", _("Besoin traité")
     ACCOUNT_DELETED = "members.account_deleted", _("Compte supprimé")
+    NETWORK_IMPORTED = "members.network_imported", _("Import de structures ou de personnes")

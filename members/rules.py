@@ -10,6 +10,11 @@ from .access import person_of
 from .enums import AffiliationStatus, GroupMembershipStatus, OrganizationStatus
 
 
+def can_import_network(user) -> bool:
+    """Loading organisations and people from a spreadsheet is the coordination's."""
+    return is_coordinator(user)
+
+
 def active_person(user):
     """The user's Person when they are a validated member of the network, else None."""
     person = person_of(user)

@@ -1,7 +1,11 @@
 """Writes of the members app. Each service is atomic, keyword-only, and logs what matters."""
 
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,6 +44,7 @@ from .rules import (
     can_contribute_to_group,
     can_decide_group_requests,
     can_edit_organization,
+    can_import_network,
     can_manage_groups,
     can_manage_needs,
 )
@@ -724,3 +729,117 @@ def need_close(*, need: Need, actor: User, answer: str) -> Need:
     for user in recipients:
         _notify(user=user, name="member_need_closed", context={"need": need})
     return need
+
+
+# --- Bulk import ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def network_import(*, actor: User, kind: str, rows: list[dict]):
+    """Import organisations or people from a spreadsheet's rows, as the dry run showed.
+
+    The rows are planned again here (what exists may have changed since the preview):
+    new ones are created active, matched ones updated where a cell differs, refused
+    ones left out. New people get an account without a password and an e-mail to choose
+    one (through the outbox, once per person); nobody is ever given a password. One
+    audit entry tells what was done. Returns the plan that was applied.
+    """
+    from .imports import NEW, ORGANIZATIONS, UPDATED, plan_import
+
+    if not can_import_network(actor):
+        raise PermissionRefused(_("Seule la coordination importe des structures et des personnes."))
+    plan = plan_import(kind=kind, rows=rows)
+    create, update = (
+        (_import_organization, _update_organization)
+        if kind == ORGANIZATIONS
+        else (_import_person, _update_person)
+    )
+    for row in plan.rows:
+        if row.action == NEW:
+            create(row, actor)
+        elif row.action == UPDATED:
+            update(row, actor)
+    data = {"kind": kind, **plan.counts}
+    audit_log_record(actor=actor, action=MembersAuditAction.NETWORK_IMPORTED, data=data)
+    return plan
+
+
+def _import_organization(row, actor: User) -> Organization:
+    values = row.values
+    organization = Organization(
+        **values,
+        slug=unique_slug(
+            model=Organization, text=values["name"], reserved=ORGANIZATION_RESERVED_SLUGS
+        ),
+        status=OrganizationStatus.ACTIVE,
+        created_by=actor,
+        decided_by=actor,
+        decided_at=timezone.now(),
+    )
+    organization.save()
+    return organization
+
+
+def _update_organization(row, actor: User) -> None:
+    from .imports import ORGANIZATION_FIELDS
+
+    organization = Organization.objects.select_for_update().get(pk=row.existing.pk)
+    changed = [name for name in ORGANIZATION_FIELDS if row.values[name]]
+    for name in changed:
+        setattr(organization, name, row.values[name])
+    organization.save(update_fields=[*changed, "updated_at"])
+
+
+def _import_person(row, actor: User) -> Person:
+    values = row.values
+    user = User.objects.create_user(
+        email=values["email"],
+        password=None,  # unusable: they choose theirs from the invitation
+        first_name=values["first_name"],
+        last_name=values["last_name"],
+    )
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    person = Person.objects.create(
+        user=user,
+        status=PersonStatus.ACTIVE,
+        phone=values["phone"],
+        job_title=values["job_title"],
+        decided_by=actor,
+        decided_at=timezone.now(),
+    )
+    _affiliate(person, values)
+    _invite(person)
+    return person
+
+
+def _update_person(row, actor: User) -> None:
+    from .imports import PERSON_FIELDS
+
+    person = Person.objects.select_for_update().get(pk=row.existing.pk)
+    changed = [name for name in PERSON_FIELDS if row.values[name]]
+    for name in changed:
+        setattr(person, name, row.values[name])
+    person.save(update_fields=[*changed, "updated_at"])
+    _affiliate(person, row.values)
+
+
+def _affiliate(person: Person, values: dict) -> None:
+    affiliation, _created = Affiliation.objects.get_or_create(
+        person=person, organization=values["organization"]
+    )
+    affiliation.status = AffiliationStatus.ACTIVE
+    affiliation.is_referent = affiliation.is_referent or values["is_referent"]
+    affiliation.save()
+
+
+def _invite(person: Person) -> None:
+    """The e-mail that lets an imported person choose a password and sign in."""
+    user = person.user
+    key = {"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)}
+    outbox_enqueue(
+        template="member_import_invitation",
+        recipient=user,
+        context={"activate_path": reverse("account_reset_password_from_key", kwargs=key)},
+        target=person,
+        kind="member_import_invitation",
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import coordination, directory, groups, needs, space
+from .views import coordination, directory, groups, imports, needs, space
 
 app_name = "members"
 
@@ -28,6 +28,12 @@ urlpatterns = [
     path("espace/mes-donnees.json", space.export_data, name="export_data"),
     path("espace/supprimer-mon-compte/", space.delete_account, name="delete_account"),
     # Coordination
+    path("coordination/import/", imports.import_page, name="import"),
+    path(
+        "coordination/import/export-<str:kind>.<str:extension>",
+        imports.export,
+        name="import_export",
+    ),
     path("coordination/validations/", coordination.queue, name="validations"),
     path(
         "coordination/validations/<int:pk>/<str:decision>/",

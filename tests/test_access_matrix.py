@@ -208,6 +208,10 @@ ROUTES: dict[str, Row] = {
     "members:affiliation_decide": post_only(kwargs=lambda s: s["affiliation_decision"]),
     # Coordination.
     "members:validations": coordination_only(),
+    "members:import": coordination_only(),
+    "members:import_export": coordination_only(
+        kwargs=lambda s: {"kind": "structures", "extension": "csv"}
+    ),
     "members:validation_decide": coordination_only(
         coordinator=405, kwargs=lambda s: {"pk": s["pending"].pk, "decision": "valider"}
     ),

@@ -171,3 +171,16 @@ def _encoded(image, image_format: str) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, image_format, **options)
     return buffer.getvalue()
+
+
+SPREADSHEET_SIGNATURES = {".csv": None, ".xlsx": (_ZIP,)}
+MAX_SPREADSHEET_SIZE = 2 * 1024 * 1024
+
+
+def validate_spreadsheet(upload) -> None:
+    """A CSV (UTF-8, or Windows' encoding as Excel saves it) or XLSX file up to 2 MB."""
+    if Path(upload.name).suffix.lower() == ".csv" and b"\x00" not in _head(upload):
+        # Text in another encoding than UTF-8 is still a CSV (checked as text when read).
+        _validate(upload, {".csv": (b"",)}, MAX_SPREADSHEET_SIZE)
+        return
+    _validate(upload, SPREADSHEET_SIGNATURES, MAX_SPREADSHEET_SIZE)
