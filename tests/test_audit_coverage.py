@@ -24,6 +24,7 @@ SERVICE_MODULES = (
     "projects.services.practices",
     "projects.services.projects",
     "projects.services.resources",
+    "coordination.services",
 )
 WRITE_VERBS = frozenset(
     [

@@ -309,6 +309,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.send_dossier_reminders",
         "schedule": crontab(hour=7, minute=45),
     },
+    # A mailing is "sent" once the outbox is done with its e-mails (they leave in batches).
+    "mailings-settle": {
+        "task": "coordination.settle_mailings",
+        "schedule": 300.0,
+    },
 }
 WORKER_HEARTBEAT_MAX_AGE = 900  # seconds after which /healthz reports the worker as late
 # Retention periods stated on /donnees-personnelles/.
