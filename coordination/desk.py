@@ -325,11 +325,22 @@ def recent_activity(limit: int = 12) -> list[AuditLogEntry]:
 def action_labels() -> dict:
     """The words of every audit action, from the apps' enums."""
     from consortium.core.enums import AuditAction
+    from evaluations.enums import EvaluationsAuditAction
     from events.enums import EventsAuditAction
     from members.enums import MembersAuditAction
     from projects.enums import ProjectsAuditAction
 
+    from .enums import CoordinationAuditAction
+
     labels = {}
-    for actions in (AuditAction, MembersAuditAction, EventsAuditAction, ProjectsAuditAction):
+    enums = (
+        AuditAction,
+        MembersAuditAction,
+        EventsAuditAction,
+        ProjectsAuditAction,
+        EvaluationsAuditAction,
+        CoordinationAuditAction,
+    )
+    for actions in enums:
         labels.update(actions.choices)
     return labels

@@ -857,3 +857,89 @@ def test_rows_a_dead_worker_left_sending_are_sent_by_the_sweeper_over_one_connec
     assert counting.opened == 1
     assert set(OutboxMessage.objects.values_list("status", "attempts")) == {(OutboxStatus.SENT, 2)}
     assert sorted(m.to[0] for m in mailoutbox) == sorted(m.recipient_email for m in messages)
+
+
+# --- Personal parts of a mailing: a marker per name, replaced in each row ---------------
+
+
+@pytest.mark.django_db
+def test_a_mailing_puts_each_persons_values_and_headers_in_their_row_only(
+    test_templates, monkeypatch
+):
+    renders = []
+    render_email = outbox.render_email
+    monkeypatch.setattr(
+        outbox, "render_email", lambda **kw: renders.append(kw) or render_email(**kw)
+    )
+    first, second = UserFactory.create_batch(2, language="fr")
+    links = {first: "https://exemple.fr/d/a?x=1&y=2", second: "https://exemple.fr/d/b"}
+
+    messages = outbox_enqueue_many(
+        template="test_personal",
+        addressees=[
+            Addressee(
+                user,
+                target=user,
+                values={"link": links[user]},
+                headers={"List-Unsubscribe": f"<{links[user]}>"},
+            )
+            for user in (first, second)
+        ],
+        context={"title": "Atelier"},
+        kind="mailing",
+        headers={"X-Shared": "oui"},
+        personal=("link",),
+    )
+
+    assert len(renders) == 1  # still one render per language
+    by_user = {message.recipient: OutboxMessage.objects.get(pk=message.pk) for message in messages}
+    row = by_user[first]
+    assert "Se désabonner : https://exemple.fr/d/a?x=1&y=2" in row.body_text
+    assert 'href="https://exemple.fr/d/a?x=1&amp;y=2"' in row.body_html  # escaped in HTML
+    assert row.headers == {
+        "X-Shared": "oui",
+        "List-Unsubscribe": "<https://exemple.fr/d/a?x=1&y=2>",
+    }
+    assert "https://exemple.fr/d/b" in by_user[second].body_text
+    assert "/d/a" not in by_user[second].body_text + by_user[second].body_html
+    assert "OUTBOX" not in row.body_html + row.body_text + row.subject
+
+
+@pytest.mark.django_db
+def test_a_personal_name_without_a_value_is_refused(test_templates):
+    with pytest.raises(ValueError, match="link"):
+        outbox_enqueue_many(
+            template="test_personal",
+            addressees=[Addressee(UserFactory())],
+            context={"title": "Atelier"},
+            kind="mailing",
+            personal=("link",),
+        )
+    assert not OutboxMessage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_stored_attachment_is_read_from_the_storage_when_sent(test_templates, mailoutbox):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from consortium.core.outbox import stored_attachment
+
+    PDF = "application/pdf"
+    name = default_storage.save("envois/programme.pdf", ContentFile(b"%PDF-1.4 programme"))
+    [message] = outbox_enqueue_many(
+        template="test_personal",
+        addressees=[Addressee(UserFactory(), values={"link": "https://exemple.fr/"})],
+        context={"title": "Atelier"},
+        kind="mailing",
+        attachments=[stored_attachment(filename="programme.pdf", stored_name=name, mimetype=PDF)],
+        personal=("link",),
+    )
+    stored = OutboxMessage.objects.get(pk=message.pk).attachments
+    assert stored == [{"filename": "programme.pdf", "stored_name": name, "mimetype": PDF}]
+
+    outbox_deliver(message_id=message.pk, due_only=False)
+
+    [sent] = mailoutbox
+    assert sent.attachments[0].filename == "programme.pdf"
+    assert sent.attachments[0].content == b"%PDF-1.4 programme"

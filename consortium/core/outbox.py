@@ -13,7 +13,10 @@ many to be sent again, for one database commit per group instead of one per mess
   fails: the row waits for the sweeper.
 - `outbox_enqueue_many` queues the same e-mail for many people (reminders, mailings): it
   renders the templates once per language, not once per person, inserts the rows in bulk
-  and asks for delivery in batches (one task per OUTBOX_BATCH_SIZE rows).
+  and asks for delivery in batches (one task per OUTBOX_BATCH_SIZE rows). A few personal
+  values (an unsubscribe link) can still differ per person: the templates get a marker
+  for each, replaced in each row's copy (escaped in the HTML part); each addressee may
+  add headers of their own (List-Unsubscribe).
 - `outbox_enqueue_message` queues a message already built (django-allauth's e-mails, by
   consortium.core.accounts.AccountAdapter) the same way.
 - `outbox_deliver` claims the row with a compare-and-set update (queued → sending), so two
@@ -33,7 +36,9 @@ task itself is retried by Celery on database and broker errors (consortium/core/
 """
 
 import base64
+import html
 import logging
+import secrets
 import smtplib
 import time
 from collections import defaultdict
@@ -45,6 +50,7 @@ from urllib.parse import urlsplit
 
 from celery import current_app
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage, EmailMultiAlternatives, mailers
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import (
@@ -165,10 +171,17 @@ def outbox_enqueue(
 
 
 class Addressee(NamedTuple):
-    """One recipient of a mailing and what their message is about (for its unique key)."""
+    """One recipient of a mailing and what their message is about (for its unique key).
+
+    `values`: this person's value of each personal name passed to `outbox_enqueue_many`
+    (their unsubscribe link, say); `headers`: headers of their copy only, added to the
+    shared ones.
+    """
 
     recipient: User
     target: models.Model | None = None
+    values: dict[str, str] | None = None
+    headers: dict[str, str] | None = None
 
 
 def outbox_enqueue_many(
@@ -179,25 +192,56 @@ def outbox_enqueue_many(
     kind: str,
     headers: dict | None = None,
     attachments: list[dict] | None = None,
+    personal: Sequence[str] = (),
 ) -> list[OutboxMessage]:
     """Queue the same e-mail `template` for many people, each in their language.
 
     The templates are rendered once per language with `context`, without `recipient`:
-    the message must be the same for everyone (a personal variant is another call).
-    Rows are inserted in bulk and sent in batches after commit. Returns the rows queued;
-    one already queued for its (kind, target, address) is left out.
+    the message must be the same for everyone, except for the `personal` names. Each of
+    those is in the context as a marker (random for each call, so no text typed by a
+    user can match it), replaced in each row by the addressee's `values[name]`: as is in
+    the subject and the text, HTML-escaped in the HTML part. Rows are inserted in bulk
+    and sent in batches after commit. Returns the rows queued; one already queued for
+    its (kind, target, address) is left out.
     """
     by_language = defaultdict(list)
     for addressee in addressees:
         by_language[addressee.recipient.language or settings.LANGUAGE_CODE].append(addressee)
     shared = {"kind": kind, "template": template, "headers": headers or {}}
     shared["attachments"] = attachments or []
+    markers = _markers(personal)
     rows = []
     for language, group in by_language.items():
-        rendered = render_email(name=template, context=context, language=language)
+        rendered = render_email(name=template, context={**context, **markers}, language=language)
         fields = {**shared, **_content_fields(rendered), "language": language}
-        rows += [_row(addressee, fields) for addressee in group]
+        rows += [_row(addressee, _personalised(fields, addressee, markers)) for addressee in group]
     return _store_many(rows)
+
+
+def _markers(personal: Sequence[str]) -> dict[str, str]:
+    """{name: marker}: capitals and digits, which escaping leaves as they are (the
+    templates use a personal value as is, through no filter)."""
+    nonce = secrets.token_hex(8).upper()
+    return {name: f"OUTBOX{nonce}N{index}X" for index, name in enumerate(personal)}
+
+
+def _personalised(fields: dict, addressee: Addressee, markers: dict[str, str]) -> dict:
+    """The row's fields with this addressee's values in place of the markers."""
+    if addressee.headers:
+        fields = {**fields, "headers": {**fields["headers"], **addressee.headers}}
+    if not markers:
+        return fields
+    values = addressee.values or {}
+    missing = markers.keys() - values.keys()
+    if missing:
+        raise ValueError(f"no personal value for {sorted(missing)}")
+    fields = dict(fields)
+    for name, marker in markers.items():
+        value = str(values[name])
+        fields["subject"] = fields["subject"].replace(marker, value)[:250]
+        fields["body_text"] = fields["body_text"].replace(marker, value)
+        fields["body_html"] = fields["body_html"].replace(marker, html.escape(value))
+    return fields
 
 
 def _content_fields(rendered: RenderedEmail) -> dict:
@@ -209,7 +253,7 @@ def _content_fields(rendered: RenderedEmail) -> dict:
 
 
 def _row(addressee: Addressee, fields: dict) -> OutboxMessage:
-    recipient, target = addressee
+    recipient, target = addressee.recipient, addressee.target
     return OutboxMessage(
         target=target_key(target), recipient=recipient, recipient_email=recipient.email, **fields
     )
@@ -378,6 +422,9 @@ def _as_email(message: OutboxMessage) -> EmailMultiAlternatives:
 def _content(attachment: dict) -> str | bytes:
     if "content_base64" in attachment:
         return base64.b64decode(attachment["content_base64"])
+    if "stored_name" in attachment:
+        with default_storage.open(attachment["stored_name"], "rb") as stored:
+            return stored.read()
     return attachment["content"]
 
 
@@ -387,6 +434,16 @@ def attachment(*, filename: str, content: str | bytes, mimetype: str) -> dict:
         encoded = base64.b64encode(content).decode("ascii")
         return {"filename": filename, "content_base64": encoded, "mimetype": mimetype}
     return {"filename": filename, "content": content, "mimetype": mimetype}
+
+
+def stored_attachment(*, filename: str, stored_name: str, mimetype: str) -> dict:
+    """An attachment the outbox reads from the default storage when it sends the message.
+
+    For a file sent to many people (a mailing's): each row keeps its name, not a copy of
+    its content. The file must stay in the storage until the rows are sent (a file that
+    cannot be read is an error like a dropped connection: tried again, then failed).
+    """
+    return {"filename": filename, "stored_name": stored_name, "mimetype": mimetype}
 
 
 def outbox_deliver(*, message_id: int, due_only: bool = True) -> str:

@@ -320,6 +320,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluations.anonymise_old_invitations",
         "schedule": crontab(hour=3, minute=57),
     },
+    # A mailing is "sent" once the outbox is done with its e-mails (they leave in batches).
+    "mailings-settle": {
+        "task": "coordination.settle_mailings",
+        "schedule": 300.0,
+    },
 }
 WORKER_HEARTBEAT_MAX_AGE = 900  # seconds after which /healthz reports the worker as late
 # Retention periods stated on /donnees-personnelles/.

@@ -216,3 +216,19 @@ def test_the_territory_section_draws_its_charts(coordinator_client):
     page = coordinator_client.get(DESK, {"section": "territoire"}).content.decode()
     assert "Structures membres par intercommunalité" in page
     assert page.count('class="bar-chart"') == 3
+
+
+def test_every_audit_action_of_every_app_has_its_words():
+    import importlib
+
+    from django.conf import settings
+
+    labels = desk.action_labels()
+    for app in settings.PROJECT_APPS:
+        try:
+            enums = importlib.import_module(f"{app}.enums")
+        except ModuleNotFoundError:
+            continue
+        for name, value in vars(enums).items():
+            if name.endswith("AuditAction"):
+                assert set(value.values) <= labels.keys(), f"{app}.enums.{name}"
