@@ -9,15 +9,16 @@ costs one or two queries, whatever the amount of data.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from consortium.core.enums import OutboxStatus
 from consortium.core.french import french_order
 from consortium.core.models import AuditLogEntry, OutboxMessage
-from events.models import Event, Session
+from events.models import Event, Registration, ReminderPolicy, Session
 from members.enums import AffiliationStatus
 from members.models import Action, Affiliation, Commune, Epci, Need, Organization, Person
 from members.querysets import affiliations_of_members_awaiting
@@ -58,6 +59,7 @@ def todo(now=None) -> list[Task]:
         _late_actions,
         _events_soon,
         _attendance,
+        _certificates,
         _dossiers,
         _calls_closing,
         _failed_emails,
@@ -213,6 +215,28 @@ def _attendance(now) -> Task:
     return Task(
         "emargement", _("Séances passées sans émargement"), count, reverse("events:manage"), entries
     )
+
+
+def _certificates(now) -> Task:
+    delay = ReminderPolicy.current().certificate_delay_hours
+    overdue = Registration.objects.certificates_overdue(now=now, delay_hours=delay)
+    rows = (
+        Event.objects.filter(pk__in=overdue.values("event"))
+        .annotate(waiting=Count("registrations", filter=Q(registrations__in=overdue)))
+        .order_by("pk")
+    )
+    count, events = _counted(rows)
+    entries = [
+        Entry(
+            event.title,
+            reverse("events:registrations", kwargs={"slug": event.slug}),
+            ngettext("%(count)d attestation", "%(count)d attestations", event.waiting)
+            % {"count": event.waiting},
+        )
+        for event in events
+    ]
+    title = _("Formations aux attestations non envoyées")
+    return Task("attestations", title, count, reverse("events:manage"), entries)
 
 
 def _dossiers(now) -> Task:

@@ -13,7 +13,7 @@ from consortium.core.models import ScopedQuerySet
 from consortium.core.query import subquery_count
 from members.access import is_member, sees_everything
 
-from .enums import EventStatus, RegistrationStatus, Visibility
+from .enums import EventKind, EventStatus, RegistrationStatus, Visibility
 
 
 def _sessions_of_row():
@@ -116,6 +116,25 @@ class RegistrationQuerySet(models.QuerySet):
 
     def cancelled(self):
         return self.filter(status=RegistrationStatus.CANCELLED).order_by("-cancelled_at", "-pk")
+
+    def certificates_overdue(self, *, now=None, delay_hours: int = 24):
+        """Trainees marked present whose certificate was not sent though their training
+        ended `delay_hours` (plus an hour for the sweep) ago: attendance marked too late
+        for the sweep, or a failed render."""
+        now = now or timezone.now()
+        ended = now - timedelta(hours=delay_hours + 1)
+        sessions = apps.get_model("events", "Session").objects.filter(event=OuterRef("event"))
+        return (
+            self.confirmed()
+            .filter(
+                event__kind=EventKind.TRAINING,
+                event__status=EventStatus.PUBLISHED,
+                certificate_sent_at__isnull=True,
+                attendances__present=True,
+            )
+            .exclude(Exists(sessions.filter(ends_at__gt=ended)))
+            .distinct()
+        )
 
     def by_name(self):
         return self.order_by(

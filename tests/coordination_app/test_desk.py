@@ -232,3 +232,29 @@ def test_every_audit_action_of_every_app_has_its_words():
         for name, value in vars(enums).items():
             if name.endswith("AuditAction"):
                 assert set(value.values) <= labels.keys(), f"{app}.enums.{name}"
+
+
+@pytest.mark.django_db
+def test_certificates_not_sent_after_the_training_ended():
+    training = EventFactory(training=True, sessions=[(in_days(-3), in_days(-3, 12))])
+    present = RegistrationFactory(event=training)
+    absent = RegistrationFactory(event=training)
+    session = training.sessions.get()
+    Attendance.objects.create(registration=present, session=session, present=True)
+    Attendance.objects.create(registration=absent, session=session, present=False)
+    [task] = [task for task in desk.todo() if task.key == "attestations"]
+    assert task.count == 1 and task.entries[0].detail == "1 attestation"
+    present.certificate_sent_at = timezone.now()
+    present.save()
+    assert "attestations" not in keys()
+
+
+@pytest.mark.django_db
+def test_a_training_still_running_is_not_overdue():
+    training = EventFactory(
+        training=True, sessions=[(in_days(-3), in_days(-3, 12)), (in_days(2), in_days(2, 12))]
+    )
+    registration = RegistrationFactory(event=training)
+    session = training.sessions.order_by("starts_at").first()
+    Attendance.objects.create(registration=registration, session=session, present=True)
+    assert "attestations" not in keys()
