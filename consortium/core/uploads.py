@@ -3,6 +3,7 @@ their metadata before they are published."""
 
 import io
 import warnings
+import zipfile
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -177,10 +178,36 @@ SPREADSHEET_SIGNATURES = {".csv": None, ".xlsx": (_ZIP,)}
 MAX_SPREADSHEET_SIZE = 2 * 1024 * 1024
 
 
+# An XLSX is a zip: 2 MB of it may unzip to gigabytes (a decompression bomb) that a
+# spreadsheet reader would hold in memory. Real contact lists stay far below this.
+MAX_SPREADSHEET_UNZIPPED = 50 * 1024 * 1024
+
+
 def validate_spreadsheet(upload) -> None:
-    """A CSV (UTF-8, or Windows' encoding as Excel saves it) or XLSX file up to 2 MB."""
+    """A CSV (UTF-8, or Windows' encoding as Excel saves it) or XLSX file up to 2 MB, an
+    XLSX no larger than MAX_SPREADSHEET_UNZIPPED once unzipped."""
     if Path(upload.name).suffix.lower() == ".csv" and b"\x00" not in _head(upload):
         # Text in another encoding than UTF-8 is still a CSV (checked as text when read).
         _validate(upload, {".csv": (b"",)}, MAX_SPREADSHEET_SIZE)
         return
     _validate(upload, SPREADSHEET_SIGNATURES, MAX_SPREADSHEET_SIZE)
+    _validate_unzipped_size(upload)
+
+
+def _validate_unzipped_size(upload) -> None:
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            unzipped = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise ValidationError(
+            _("Ce fichier n'est pas un classeur XLSX lisible."), code="content"
+        ) from error
+    finally:
+        upload.seek(0)
+    if unzipped > MAX_SPREADSHEET_UNZIPPED:
+        raise ValidationError(
+            _("Le classeur décompressé dépasse %(max)s : découpez-le en plusieurs fichiers.")
+            % {"max": filesizeformat(MAX_SPREADSHEET_UNZIPPED)},
+            code="size",
+        )
