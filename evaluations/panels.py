@@ -18,3 +18,19 @@ def event_satisfaction_panel(request, event) -> str:
         {"survey": survey, "results": results, "event": event},
         request=request,
     )
+
+
+def practice_version_panel(request, practice) -> str:
+    """On a good practice drawn from a model sheet: which version of the sheet it shows."""
+    from .models import ModelSheet
+
+    sheet = (
+        ModelSheet.objects.filter(practice=practice)
+        .only("published_version", "published_at")
+        .first()
+    )
+    if sheet is None or sheet.published_version is None:
+        return ""
+    return render_to_string(
+        "evaluations/experiments/_practice_panel.html", {"sheet": sheet}, request=request
+    )
