@@ -22,7 +22,7 @@ class IndicatorProgress:
     cells: list  # one per round: the Measurement or None
     baseline: Decimal | None = None  # the validated baseline value
     latest: Decimal | None = None  # the latest validated value
-    chart: list[dict] = field(default_factory=list)  # bar_chart rows
+    chart: dict = field(default_factory=dict)  # _evolution_chart.html
 
     @property
     def reached(self) -> int | None:
@@ -100,7 +100,9 @@ def evaluation_progress(evaluation: ExperimentEvaluation) -> EvaluationProgress:
     return EvaluationProgress(evaluation=evaluation, indicators=progress)
 
 
-def _chart(indicator: Indicator, cells) -> list[dict]:
+def _chart(indicator: Indicator, cells) -> dict:
+    """The evolution chart of one indicator: a bar per round (validated values), the
+    target as a line; `rows` say the same in text."""
     values = [
         (
             round_.label,
@@ -108,13 +110,20 @@ def _chart(indicator: Indicator, cells) -> list[dict]:
         )
         for round_, c in zip(ROUNDS, cells, strict=True)
     ]
-    values.append((_("Objectif"), indicator.target))
-    largest = max((v for _label, v in values if v is not None), default=0)
-    return [
-        {
-            "object": label,
-            "total": _number(value),
-            "percent": _percent(value or 0, largest) if largest else 0,
-        }
-        for label, value in values
+    target = indicator.target
+    largest = max([v for _label, v in values if v is not None] + [target or 0], default=0)
+
+    def height(value) -> float:
+        return round(float(90 * value / largest), 1) if value and largest else 0
+
+    bars = [
+        {"x": 14 + 38 * index, "height": height(value), "y": 100 - height(value)}
+        for index, (_label, value) in enumerate(values)
     ]
+    rows = [{"object": label, "total": _number(value)} for label, value in values]
+    rows.append({"object": _("Objectif"), "total": _number(target)})
+    return {
+        "bars": bars,
+        "target_y": 100 - height(target) if target else None,
+        "rows": rows,
+    }
