@@ -8,8 +8,6 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from consortium.core.crosstab import _percent
-
 from .enums import MeasurementRound, MeasurementStatus
 from .models import ExperimentEvaluation, Indicator, Measurement
 
