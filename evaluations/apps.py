@@ -25,10 +25,11 @@ class EvaluationsConfig(AppConfig):
         )
         from projects.models import Project
 
-        from .panels import practice_version_panel
+        from .panels import experiment_evaluation_panel, practice_version_panel
         from .signals import experiment_gets_its_evaluation
 
         register_panel("projects.practice", practice_version_panel)
+        register_panel("projects.project", experiment_evaluation_panel)
         post_save.connect(
             experiment_gets_its_evaluation, sender=Project, dispatch_uid="evaluations.experiment"
         )

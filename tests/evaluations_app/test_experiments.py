@@ -395,3 +395,16 @@ def test_a_partner_of_another_organisation_sees_no_sheet(
     assert client.get(reverse("evaluations:sheet", args=[evaluation.pk])).status_code == 404
     assert client.get(reverse("evaluations:sheet_pdf", args=[evaluation.pk])).status_code == 404
     assert Indicator.objects.filter(evaluation=evaluation).count() == 11
+
+
+def test_the_experiment_page_links_to_its_evaluation_for_those_who_read_it(
+    client, member, organization, other_member
+):
+    evaluation = experiment(partner=organization)
+    url = evaluation.project.get_absolute_url()
+    link = reverse("evaluations:experiment", args=[evaluation.pk])
+    client.force_login(member.user)
+    assert link in client.get(url).content.decode()
+    client.force_login(other_member.user)
+    page = client.get(url)
+    assert page.status_code != 200 or link not in page.content.decode()
