@@ -1,7 +1,7 @@
 """Reads of an experiment's evaluation: its grid with the measurements of each round and
 the progress against targets. A fixed number of queries whatever the number of
-indicators and measurements (two: the indicators, the measurements with who entered
-them)."""
+indicators and measurements (three: the indicators, the measurements with who entered
+them, the reasons of refusals)."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from .enums import MeasurementRound, MeasurementStatus
-from .models import ExperimentEvaluation, Indicator, Measurement
+from .models import ExperimentEvaluation, Indicator, Measurement, MeasurementTransition
 
 ROUNDS = tuple(MeasurementRound)
 
@@ -75,6 +75,17 @@ def evaluation_progress(evaluation: ExperimentEvaluation) -> EvaluationProgress:
         "entered_by"
     )
     by_key = {(m.indicator_id, m.round): m for m in measurements}
+    # Why a measurement was refused: the comment of its latest refusal (one query).
+    refusals = MeasurementTransition.objects.filter(
+        measurement__indicator__evaluation=evaluation, to_status=MeasurementStatus.REFUSED
+    ).order_by("created_at", "pk")
+    reasons = dict(refusals.values_list("measurement_id", "comment"))
+    for measurement in by_key.values():
+        measurement.refusal = (
+            reasons.get(measurement.pk, "")
+            if measurement.status == MeasurementStatus.REFUSED
+            else ""
+        )
     progress = []
     for indicator in indicators:
         cells = [by_key.get((indicator.pk, round_)) for round_ in ROUNDS]

@@ -14,13 +14,14 @@ import random
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from consortium.core.models import User
 from members.enums import AffiliationStatus
 from members.models import Person
-from projects.enums import PartnerRole, ProjectStatus
-from projects.models import Project
+from projects.enums import PartnerRole, PracticeStatus, ProjectStatus
+from projects.models import Practice, Project
 
 from . import services_experiments as services
 from .enums import IndicatorKind, MeasurementRound, MeasurementStatus
@@ -117,7 +118,10 @@ def _measure(rng, evaluation, project, coordinator, now, today) -> None:
     Indicator.objects.bulk_update(indicators, ["target"])
     user = _partner_user(project)
     rounds = _rounds(project, today)
-    finished = project.status in (ProjectStatus.FINISHED, ProjectStatus.ABANDONED)
+    # A finished experiment, or one already shown as a good practice, is evaluated.
+    finished = project.status in (ProjectStatus.FINISHED, ProjectStatus.ABANDONED) or (
+        Practice.objects.filter(project=project, status=PracticeStatus.PUBLISHED).exists()
+    )
     rows, steps = [], []
     start = min(now, timezone.make_aware(datetime.combine(project.starts_on or today, time(10))))
     for number, round_ in enumerate(rounds):
@@ -177,36 +181,40 @@ def _value(rng, indicator, round_) -> tuple[Decimal | None, str]:
 
 
 def _sheets(coordinator) -> int:
-    """Two model sheets of finished experiments; the first one published as a practice."""
+    """Two model sheets of evaluated experiments; one published as a practice: preferably
+    an experiment that already has its published practice, which the sheet then updates
+    (one practice per experiment), so that the catalogue keeps its volumes."""
     if coordinator is None:
         return 0
     existing = ModelSheet.objects.count()
+    published = Practice.objects.filter(
+        project=OuterRef("project"), status=PracticeStatus.PUBLISHED
+    )
     evaluations = (
         ExperimentEvaluation.objects.filter(
-            project__status=ProjectStatus.FINISHED,
             project__model_sheet__isnull=True,
             indicators__measurements__round=MeasurementRound.FINAL,
             indicators__measurements__status=MeasurementStatus.VALIDATED,
         )
         .distinct()
+        .annotate(has_practice=Exists(published))
         .select_related("project")
-        .order_by("project__pk")
+        .order_by("-has_practice", "project__pk")
     )
     for evaluation in evaluations[: max(0, SHEETS - existing)]:
         sheet = services.model_sheet_create(actor=coordinator, evaluation=evaluation)
-        services.model_sheet_update(
-            actor=coordinator,
-            sheet=sheet,
-            fields={
-                "resources": "Une artiste intervenante (musicienne), un coin lecture, des "
-                "instruments adaptés aux tout-petits, le temps de réunion des équipes.",
-                "conditions": "Un binôme entre une structure culturelle et un lieu d'accueil "
-                "de la petite enfance, des séances régulières sur au moins six mois, les "
-                "parents invités dès la première séance.",
-                "pitfalls": "Des séances trop espacées : le lien se perd. Des groupes trop "
-                "grands : au-delà de huit enfants, les parents n'osent plus participer.",
-            },
-        )
+        services.model_sheet_update(actor=coordinator, sheet=sheet, fields=SHEET_TEXTS)
         if not ModelSheet.objects.filter(practice__isnull=False).exists():
             services.model_sheet_publish(actor=coordinator, sheet=sheet)
     return ModelSheet.objects.count()
+
+
+SHEET_TEXTS = {
+    "resources": "Une artiste intervenante (musicienne), un coin lecture, des instruments "
+    "adaptés aux tout-petits, le temps de réunion des équipes.",
+    "conditions": "Un binôme entre une structure culturelle et un lieu d'accueil de la petite "
+    "enfance, des séances régulières sur au moins six mois, les parents invités dès la "
+    "première séance.",
+    "pitfalls": "Des séances trop espacées : le lien se perd. Des groupes trop grands : "
+    "au-delà de huit enfants, les parents n'osent plus participer.",
+}

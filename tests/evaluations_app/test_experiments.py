@@ -130,6 +130,8 @@ def test_partners_enter_the_coordinator_validates_with_history(
         name="refuser",
         comment="Le total semble compter deux fois la crèche.",
     )
+    detail = reverse("evaluations:experiment", args=[evaluation.pk])
+    assert "compter deux fois la crèche" in client.get(detail).content.decode()
     client.post(url, {f"i{children.pk}": "12"})
     measurement.refresh_from_db()
     assert (measurement.value, measurement.status) == (12, "saisie")
