@@ -410,3 +410,17 @@ def test_the_experiment_page_links_to_its_evaluation_for_those_who_read_it(
     client.force_login(other_member.user)
     page = client.get(url)
     assert page.status_code != 200 or link not in page.content.decode()
+
+
+def test_the_coordinators_desk_lists_measurements_to_validate(
+    coordinator_client, coordinator, member, organization
+):
+    evaluation = experiment(partner=organization, title="Bébés chanteurs")
+    measured(
+        evaluation, actor=member.user, coordinator=coordinator, rounds=("initial",), validate=False
+    )
+    html = coordinator_client.get(reverse("coordination:dashboard")).content.decode()
+    assert "Mesures d&#x27;expérimentations à valider" in html or (
+        "Mesures d'expérimentations à valider" in html
+    )
+    assert "Bébés chanteurs : Parents présents" in html
