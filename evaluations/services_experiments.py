@@ -10,10 +10,11 @@ good practice linked to the experiment (created the first time, updated afterwar
 
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -64,17 +65,19 @@ def experiment_evaluation_ensure(
     if evaluation is not None:
         return evaluation
     evaluation = ExperimentEvaluation.objects.create(project=project)
-    Indicator.objects.bulk_create(
-        Indicator(
-            evaluation=evaluation,
-            code=spec["code"],
-            position=position,
-            label=str(spec["label"]),
-            kind=spec["kind"],
-            unit=str(spec["unit"]),
+    # The grid's labels are stored in French, whatever language the page was in.
+    with translation.override(settings.LANGUAGE_CODE):
+        Indicator.objects.bulk_create(
+            Indicator(
+                evaluation=evaluation,
+                code=spec["code"],
+                position=position,
+                label=str(spec["label"]),
+                kind=spec["kind"],
+                unit=str(spec["unit"]),
+            )
+            for position, spec in enumerate(DEFAULT_INDICATORS, start=1)
         )
-        for position, spec in enumerate(DEFAULT_INDICATORS, start=1)
-    )
     audit_log_record(
         actor=actor, action=ExperimentsAuditAction.EVALUATION_CREATED, target=evaluation
     )

@@ -11,24 +11,27 @@ import consortium.core.validators
 def existing_experiments_get_their_evaluation(apps, schema_editor):
     """Experiments saved before this migration get their evaluation and default grid (the
     later ones get it when they are saved: evaluations.signals)."""
+    from django.utils import translation
+
     from evaluations.grid import DEFAULT_INDICATORS
 
     Project = apps.get_model("projects", "Project")
     Evaluation = apps.get_model("evaluations", "ExperimentEvaluation")
     Indicator = apps.get_model("evaluations", "Indicator")
-    for project in Project.objects.filter(is_experiment=True, evaluation__isnull=True):
-        evaluation = Evaluation.objects.create(project=project)
-        Indicator.objects.bulk_create(
-            Indicator(
-                evaluation=evaluation,
-                code=spec["code"],
-                position=position,
-                label=str(spec["label"]),
-                kind=spec["kind"],
-                unit=str(spec["unit"]),
+    with translation.override(settings.LANGUAGE_CODE):  # the grid's labels are in French
+        for project in Project.objects.filter(is_experiment=True, evaluation__isnull=True):
+            evaluation = Evaluation.objects.create(project=project)
+            Indicator.objects.bulk_create(
+                Indicator(
+                    evaluation=evaluation,
+                    code=spec["code"],
+                    position=position,
+                    label=str(spec["label"]),
+                    kind=spec["kind"],
+                    unit=str(spec["unit"]),
+                )
+                for position, spec in enumerate(DEFAULT_INDICATORS, start=1)
             )
-            for position, spec in enumerate(DEFAULT_INDICATORS, start=1)
-        )
 
 
 class Migration(migrations.Migration):

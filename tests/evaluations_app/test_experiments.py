@@ -424,3 +424,11 @@ def test_the_coordinators_desk_lists_measurements_to_validate(
         "Mesures d'expérimentations à valider" in html
     )
     assert "Bébés chanteurs : Parents présents" in html
+
+
+def test_the_default_grid_is_stored_in_french_whatever_the_page_language():
+    from django.utils import translation
+
+    with translation.override("en"):
+        evaluation = experiment()
+    assert evaluation.indicators.get(code="parents").label == "Parents présents"
