@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from consortium.core.enums import OutboxStatus
 from consortium.core.french import french_order
 from consortium.core.models import AuditLogEntry, OutboxMessage
+from evaluations.models import Measurement
 from events.models import Event, Registration, ReminderPolicy, Session
 from members.enums import AffiliationStatus
 from members.models import Action, Affiliation, Commune, Epci, Need, Organization, Person
@@ -55,6 +56,7 @@ def todo(now=None) -> list[Task]:
         _join_requests,
         _organizations_waiting,
         _practices_to_review,
+        _measurements_to_validate,
         _needs,
         _late_actions,
         _events_soon,
@@ -127,6 +129,31 @@ def _practices_to_review(now) -> Task:
         _("Fiches de bonnes pratiques à relire"),
         count,
         reverse("projects:practices_review"),
+        entries,
+    )
+
+
+def _measurements_to_validate(now) -> Task:
+    rows = (
+        Measurement.objects.pending()
+        .select_related("indicator__evaluation__project")
+        .order_by("entered_at", "pk")
+    )
+    count, measurements = _counted(rows)
+    entries = [
+        Entry(
+            f"{m.indicator.evaluation.project.title} : {m.indicator.label}",
+            m.indicator.evaluation.get_absolute_url(),
+            m.get_round_display(),
+            since=m.entered_at,
+        )
+        for m in measurements
+    ]
+    return Task(
+        "mesures",
+        _("Mesures d'expérimentations à valider"),
+        count,
+        reverse("evaluations:experiments"),
         entries,
     )
 
@@ -349,7 +376,7 @@ def recent_activity(limit: int = 12) -> list[AuditLogEntry]:
 def action_labels() -> dict:
     """The words of every audit action, from the apps' enums."""
     from consortium.core.enums import AuditAction
-    from evaluations.enums import EvaluationsAuditAction
+    from evaluations.enums import EvaluationsAuditAction, ExperimentsAuditAction
     from events.enums import EventsAuditAction
     from members.enums import MembersAuditAction
     from projects.enums import ProjectsAuditAction
@@ -363,6 +390,7 @@ def action_labels() -> dict:
         EventsAuditAction,
         ProjectsAuditAction,
         EvaluationsAuditAction,
+        ExperimentsAuditAction,
         CoordinationAuditAction,
     )
     for actions in enums:

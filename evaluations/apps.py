@@ -23,3 +23,13 @@ class EvaluationsConfig(AppConfig):
         post_save.connect(
             training_gets_its_survey, sender=Event, dispatch_uid="evaluations.training"
         )
+        from projects.models import Project
+
+        from .panels import experiment_evaluation_panel, practice_version_panel
+        from .signals import experiment_gets_its_evaluation
+
+        register_panel("projects.practice", practice_version_panel)
+        register_panel("projects.project", experiment_evaluation_panel)
+        post_save.connect(
+            experiment_gets_its_evaluation, sender=Project, dispatch_uid="evaluations.experiment"
+        )

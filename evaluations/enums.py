@@ -32,3 +32,39 @@ class EvaluationsAuditAction(models.TextChoices):
     QUESTION_DELETED = "evaluations.question_deleted", _("Question supprimée")
     QUESTION_MOVED = "evaluations.question_moved", _("Question déplacée")
     INVITATIONS_SENT = "evaluations.invitations_sent", _("Invitations envoyées")
+
+
+# --- Evaluation of experiments -------------------------------------------------------------
+
+
+class IndicatorKind(models.TextChoices):
+    COUNT = "nombre", _("Nombre")
+    HOURS = "heures", _("Heures")
+    SCALE = "echelle", _("Échelle de 1 à 5")
+    TEXT = "texte", _("Observations libres")
+
+    @classmethod
+    def numeric(cls) -> frozenset[str]:
+        return frozenset({cls.COUNT, cls.HOURS, cls.SCALE})
+
+
+class MeasurementRound(models.TextChoices):
+    BASELINE = "initial", _("État initial")
+    MIDTERM = "mi-parcours", _("Mi-parcours")
+    FINAL = "final", _("Bilan final")
+
+
+class MeasurementStatus(models.TextChoices):
+    ENTERED = "saisie", _("Saisie, à valider")
+    VALIDATED = "validee", _("Validée")
+    REFUSED = "refusee", _("Refusée")
+
+
+class ExperimentsAuditAction(models.TextChoices):
+    EVALUATION_CREATED = "evaluations.evaluation_created", _("Évaluation d'expérimentation créée")
+    INDICATOR_SAVED = "evaluations.indicator_saved", _("Indicateur enregistré")
+    MEASUREMENT_ENTERED = "evaluations.measurement_entered", _("Mesure saisie")
+    MEASUREMENT_TRANSITION = "evaluations.measurement_transition", _("Mesure validée ou refusée")
+    SHEET_DRAFTED = "evaluations.sheet_drafted", _("Fiche de modélisation rédigée")
+    SHEET_UPDATED = "evaluations.sheet_updated", _("Fiche de modélisation modifiée")
+    SHEET_PUBLISHED = "evaluations.sheet_published", _("Fiche de modélisation publiée")

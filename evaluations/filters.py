@@ -21,3 +21,18 @@ class SurveyFilter(django_filters.FilterSet):
         for term in value.split()[:8]:
             queryset = queryset.filter(title__folded_contains=term)
         return queryset
+
+
+class ExperimentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Titre contient"), method="filter_text")
+
+    class Meta:
+        from .models import ExperimentEvaluation
+
+        model = ExperimentEvaluation
+        fields = ["q"]
+
+    def filter_text(self, queryset, name, value):
+        for term in value.split()[:8]:
+            queryset = queryset.filter(project__title__folded_contains=term)
+        return queryset

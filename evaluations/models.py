@@ -224,3 +224,237 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.question} – {self.pk}"
+
+
+# --- Evaluation of experiments (issue 11, item 2) -------------------------------------------
+#
+# Figures about children and families are aggregates only (how many children of each age
+# band, how many parents, an average score): no model here stores a child's name or any
+# data about one child (tests/evaluations_app/test_experiments.py walks the fields).
+
+from projects.models import Practice, TransitionRecord  # noqa: E402
+
+from .enums import (  # noqa: E402
+    IndicatorKind,
+    MeasurementRound,
+    MeasurementStatus,
+)
+from .querysets import (  # noqa: E402
+    ExperimentEvaluationQuerySet,
+    MeasurementQuerySet,
+    ModelSheetQuerySet,
+)
+
+
+class ExperimentEvaluation(TimeStampedModel):
+    """The evaluation of one experiment: its grid of indicators and their measurements."""
+
+    project = models.OneToOneField(
+        Project,
+        verbose_name=_("expérimentation"),
+        on_delete=models.CASCADE,
+        related_name="evaluation",
+    )
+
+    objects = ExperimentEvaluationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("évaluation d'expérimentation")
+        verbose_name_plural = _("évaluations d'expérimentations")
+        ordering = ["-project__starts_on", "project__title"]
+
+    def __str__(self):
+        return str(self.project)
+
+    def get_absolute_url(self):
+        return reverse("evaluations:experiment", kwargs={"pk": self.pk})
+
+
+class Indicator(models.Model):
+    """One line of an evaluation's grid: the default ones, and those the coordinator adds."""
+
+    evaluation = models.ForeignKey(
+        ExperimentEvaluation, on_delete=models.CASCADE, related_name="indicators"
+    )
+    # The default grid's key ("children_0_1", ...); blank for an indicator added by hand.
+    code = models.SlugField(max_length=40, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    label = models.CharField(_("indicateur"), max_length=200, validators=[reject_bidi_controls])
+    kind = models.CharField(_("type"), max_length=10, choices=IndicatorKind.choices)
+    unit = models.CharField(_("unité"), max_length=40, blank=True)
+    target = models.DecimalField(
+        _("objectif"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("La valeur visée au bilan final (vide pour les observations libres)."),
+    )
+
+    class Meta:
+        verbose_name = _("indicateur")
+        verbose_name_plural = _("indicateurs")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "code"],
+                condition=~Q(code=""),
+                name="evaluations_indicator_code_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["evaluation", "label"], name="evaluations_indicator_label_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind in IndicatorKind.numeric()
+
+
+class Measurement(models.Model):
+    """The value of one indicator at one round (baseline, midterm, final), entered by a
+    partner of the experiment and validated (or refused) by the coordinator."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
+    round = models.CharField(_("étape"), max_length=12, choices=MeasurementRound.choices)
+    value = models.DecimalField(_("valeur"), max_digits=10, decimal_places=2, null=True, blank=True)
+    text = models.TextField(_("observations"), max_length=4000, blank=True)
+    status = models.CharField(
+        _("état"),
+        max_length=10,
+        choices=MeasurementStatus.choices,
+        default=MeasurementStatus.ENTERED,
+        db_index=True,
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saisie par"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("saisie le"), default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeasurementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mesure")
+        verbose_name_plural = _("mesures")
+        ordering = ["indicator__position", "indicator_id", "round"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "round"], name="evaluations_one_measurement_per_round"
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=False) | ~Q(text=""),
+                name="evaluations_measurement_has_a_value",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} – {self.get_round_display()}"
+
+
+class MeasurementTransition(TransitionRecord):
+    measurement = models.ForeignKey(
+        Measurement, on_delete=models.CASCADE, related_name="transitions"
+    )
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("étape de validation d'une mesure")
+        verbose_name_plural = _("historique des validations")
+
+    def __str__(self):
+        return f"{self.measurement}: {self.from_status} → {self.to_status}"
+
+
+# --- Model sheets (issue 11, item 3) -------------------------------------------------------
+
+
+class ModelSheet(TimeStampedModel):
+    """The model sheet (modélisation) of an evaluated experiment. Its text lives in its
+    versions (each edit adds one); publishing one creates or updates the one practice
+    linked to the experiment."""
+
+    project = models.OneToOneField(
+        Project,
+        verbose_name=_("expérimentation"),
+        on_delete=models.CASCADE,
+        related_name="model_sheet",
+    )
+    practice = models.OneToOneField(
+        Practice,
+        verbose_name=_("bonne pratique"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="model_sheet",
+    )
+    published_version = models.PositiveIntegerField(_("version publiée"), null=True, blank=True)
+    published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
+
+    objects = ModelSheetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("fiche de modélisation")
+        verbose_name_plural = _("fiches de modélisation")
+        ordering = ["-updated_at", "-pk"]
+
+    def __str__(self):
+        return str(self.project)
+
+
+SHEET_TEXT_FIELDS = (
+    "objectives",
+    "steps",
+    "duration",
+    "resources",
+    "budget",
+    "partners",
+    "figures",
+    "conditions",
+    "pitfalls",
+)
+
+
+class ModelSheetVersion(models.Model):
+    """One state of a model sheet's text, never changed once written."""
+
+    sheet = models.ForeignKey(ModelSheet, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("titre"), max_length=200, validators=[reject_bidi_controls])
+    summary = models.TextField(_("en bref"), max_length=600)
+    objectives = models.TextField(_("objectifs"), max_length=4000)
+    steps = models.TextField(_("étapes"), max_length=8000)
+    duration = models.CharField(_("durée"), max_length=120, blank=True)
+    resources = models.TextField(_("moyens"), max_length=4000, blank=True)
+    budget = models.PositiveIntegerField(_("budget (€)"), null=True, blank=True)
+    partners = models.TextField(_("partenaires et rôles"), max_length=1500, blank=True)
+    figures = models.TextField(_("résultats de l'évaluation"), max_length=4000, blank=True)
+    conditions = models.TextField(_("conditions pour la reproduire"), max_length=4000, blank=True)
+    pitfalls = models.TextField(_("écueils à éviter"), max_length=4000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("par"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("version de fiche de modélisation")
+        verbose_name_plural = _("versions de fiches de modélisation")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sheet", "number"], name="evaluations_sheet_version_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.sheet} v{self.number}"

@@ -44,3 +44,69 @@ class InvitationQuerySet(QuerySet):
         from .models import token_digest
 
         return self.filter(token_hash=token_digest(token))
+
+
+# --- Evaluation of experiments and model sheets ---------------------------------------------
+
+
+def _partner_projects(user):
+    """The experiments whose partners include an organisation `user` acts for, or None
+    when `user` is no active member."""
+    person = active_person(user)
+    if person is None:
+        return None
+    organizations = apps.get_model("members", "Organization").objects.acted_for_by(person)
+    return (
+        apps.get_model("projects", "ProjectPartner")
+        .objects.filter(organization__in=organizations)
+        .values("project")
+    )
+
+
+class ExperimentEvaluationQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        """Every evaluation for the coordination and the Observation group; a partner, those
+        of the experiments their organisation takes part in; nobody else anything."""
+        if can_observe(user):
+            return self.all()
+        projects = _partner_projects(user)
+        if projects is None:
+            return self.none()
+        return self.filter(project__in=projects)
+
+    def for_listing(self):
+        """With the counts the list shows, in subqueries (flat whatever the rows)."""
+        from .enums import MeasurementStatus
+
+        measurements = apps.get_model("evaluations", "Measurement").objects
+        return self.select_related("project").annotate(
+            indicator_count=subquery_count(
+                apps.get_model("evaluations", "Indicator").objects.all(), link="evaluation"
+            ),
+            validated_count=subquery_count(
+                measurements.filter(status=MeasurementStatus.VALIDATED),
+                link="indicator__evaluation",
+            ),
+            pending_count=subquery_count(
+                measurements.filter(status=MeasurementStatus.ENTERED),
+                link="indicator__evaluation",
+            ),
+        )
+
+
+class MeasurementQuerySet(QuerySet):
+    def pending(self):
+        from .enums import MeasurementStatus
+
+        return self.filter(status=MeasurementStatus.ENTERED)
+
+
+class ModelSheetQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        """As the experiment's evaluation: the coordination, observers, its partners."""
+        if can_observe(user):
+            return self.all()
+        projects = _partner_projects(user)
+        if projects is None:
+            return self.none()
+        return self.filter(project__in=projects)

@@ -26,3 +26,38 @@ def can_answer(invitation, now=None) -> bool:
         and invitation.token_hash is not None
         and invitation.survey.is_open(now)
     )
+
+
+# --- Evaluation of experiments and model sheets ---------------------------------------------
+
+
+def can_manage_experiments(user, obj=None) -> bool:
+    """Extending the grid, setting targets, validating measurements, writing model sheets:
+    the coordination's."""
+    return is_coordinator(user)
+
+
+def is_experiment_partner(user, project) -> bool:
+    """An active member of an organisation that takes part in the experiment."""
+    from members.rules import active_person
+
+    person = active_person(user)
+    if person is None:
+        return False
+    from django.apps import apps
+
+    organizations = apps.get_model("members", "Organization").objects.acted_for_by(person)
+    return project.partnerships.filter(organization__in=organizations).exists()
+
+
+def can_enter_measurements(user, project) -> bool:
+    """The experiment's partners enter its measurements (observers never write)."""
+    return is_experiment_partner(user, project)
+
+
+def measurement_enterers(user, measurement) -> bool:
+    return can_enter_measurements(user, measurement.indicator.evaluation.project)
+
+
+def coordination(user, obj=None) -> bool:
+    return is_coordinator(user)

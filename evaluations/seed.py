@@ -146,3 +146,15 @@ def _rows(response, values):
             yield Answer(response=response, question=question, number=Decimal(value))
         else:
             yield Answer(response=response, question=question, text=value)
+
+
+# The experiments' evaluations and model sheets (evaluations.seed_experiments) run after
+# the surveys, in the same `seed` the demo command calls.
+_surveys_seed = seed
+
+
+def seed(*, scale: int, log) -> None:
+    _surveys_seed(scale=scale, log=log)
+    from .seed_experiments import seed as experiments_seed
+
+    experiments_seed(scale=scale, log=log)

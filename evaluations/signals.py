@@ -14,3 +14,15 @@ def training_gets_its_survey(sender, instance, created=False, raw=False, **kwarg
 
     if not Survey.objects.filter(event=instance, kind="satisfaction").exists():
         satisfaction_survey_ensure(event=instance)
+
+
+def experiment_gets_its_evaluation(sender, instance, created=False, raw=False, **kwargs):
+    """Every experiment gets its evaluation with the default grid as soon as it is saved
+    (the seed ensures it too, for experiments saved without signals)."""
+    if raw or not instance.is_experiment:
+        return
+    from .models import ExperimentEvaluation
+    from .services_experiments import experiment_evaluation_ensure
+
+    if not ExperimentEvaluation.objects.filter(project=instance).exists():
+        experiment_evaluation_ensure(project=instance)

@@ -37,3 +37,27 @@ urlpatterns = [
         name="question_move",
     ),
 ]
+
+from .views import experiments  # noqa: E402
+
+# Evaluation of experiments and model sheets: read by the coordination, the Observation
+# group and each experiment's partners; partners enter measurements; the coordination
+# validates them, extends the grid and writes the model sheets on the same pages.
+E = "evaluations/experimentations/<int:pk>/"
+urlpatterns += [
+    path("evaluations/experimentations/", experiments.experiment_list, name="experiments"),
+    path(E, experiments.experiment_detail, name="experiment"),
+    path(E + "mesures/<slug:round>/", experiments.measurements_entry, name="measurements"),
+    path(
+        E + "mesures/<int:measurement_pk>/decision/",
+        experiments.measurement_decide,
+        name="measurement_decide",
+    ),
+    path(E + "indicateurs/nouveau/", experiments.indicator_form, name="indicator_add"),
+    path(E + "indicateurs/<int:indicator_pk>/", experiments.indicator_form, name="indicator_edit"),
+    path(E + "modelisation/", experiments.sheet_detail, name="sheet"),
+    path(E + "modelisation.pdf", experiments.sheet_pdf, name="sheet_pdf"),
+    path(E + "modelisation/rediger/", experiments.sheet_draft, name="sheet_draft"),
+    path(E + "modelisation/modifier/", experiments.sheet_edit, name="sheet_edit"),
+    path(E + "modelisation/publier/", experiments.sheet_publish, name="sheet_publish"),
+]

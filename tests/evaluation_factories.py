@@ -80,3 +80,54 @@ def respond(survey: Survey, answers: dict) -> None:
         values[question.pk] = value
     invitation, _token = invitation_for(survey)
     invitation_submit(invitation=invitation, answers=values)
+
+
+# --- Evaluation of experiments ----------------------------------------------------------------
+
+
+def experiment(*, partner=None, **fields):
+    """An experiment (its evaluation and default grid come with it), with `partner` (an
+    Organization) as its lead partner."""
+    from project_factories import ProjectPartnerFactory
+
+    from projects.enums import PartnerRole
+
+    project = ProjectFactory(
+        is_experiment=True, hypothesis="Chanter avec les bébés renforce le lien.", **fields
+    )
+    if partner is not None:
+        ProjectPartnerFactory(project=project, organization=partner, role=PartnerRole.LEAD)
+    return project.evaluation
+
+
+def measured(
+    evaluation,
+    *,
+    actor,
+    coordinator,
+    rounds=("initial", "mi-parcours", "final"),
+    validate=True,
+    base=10,
+):
+    """Enter (and validate) a value for every numeric indicator and the observations, at
+    each round."""
+    from evaluations import services_experiments as services
+
+    for step, round_ in enumerate(rounds):
+        values = {}
+        for indicator in evaluation.indicators.all():
+            if indicator.kind == "texte":
+                values[indicator.pk] = f"Observations {round_}"
+            elif indicator.kind == "echelle":
+                values[indicator.pk] = str(min(5, 3 + step))
+            else:
+                values[indicator.pk] = str(base + 5 * step)
+        saved = services.measurements_record(
+            actor=actor, evaluation=evaluation, round=round_, values=values
+        )
+        if validate:
+            for measurement in saved:
+                services.measurement_transition(
+                    actor=coordinator, measurement=measurement, name="valider"
+                )
+    return evaluation

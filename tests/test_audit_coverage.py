@@ -26,6 +26,7 @@ SERVICE_MODULES = (
     "projects.services.resources",
     "evaluations.services",
     "coordination.services",
+    "evaluations.services_experiments",
 )
 WRITE_VERBS = frozenset(
     [

@@ -29,3 +29,27 @@ def test_seed_fills_past_trainings_surveys_once_without_e_mail():
     assert not OutboxMessage.objects.filter(kind="participant_survey_invitation").exists()
     call_command("seed_demo", stdout=StringIO())
     assert _counts() == first
+
+
+def test_seed_measures_the_experiments_and_writes_two_model_sheets_once():
+    from evaluations.models import ExperimentEvaluation, Measurement, ModelSheet
+    from projects.models import Practice, Project
+
+    call_command("seed_demo", stdout=StringIO())
+    experiments = Project.objects.filter(is_experiment=True).count()
+    assert ExperimentEvaluation.objects.count() == experiments > 0
+    rounds = set(Measurement.objects.values_list("round", flat=True))
+    assert rounds == {"initial", "mi-parcours", "final"}
+    assert Measurement.objects.filter(status="validee").exists()
+    sheets = ModelSheet.objects.all()
+    assert sheets.count() == 2
+    published = sheets.get(practice__isnull=False)
+    assert published.practice.status == "publiee" and published.published_version == 2
+    assert Practice.objects.filter(project=published.project).count() == 1
+    first = (Measurement.objects.count(), ModelSheet.objects.count(), Practice.objects.count())
+    call_command("seed_demo", stdout=StringIO())
+    assert (
+        Measurement.objects.count(),
+        ModelSheet.objects.count(),
+        Practice.objects.count(),
+    ) == first
