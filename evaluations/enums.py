@@ -32,3 +32,21 @@ class EvaluationsAuditAction(models.TextChoices):
     QUESTION_DELETED = "evaluations.question_deleted", _("Question supprimée")
     QUESTION_MOVED = "evaluations.question_moved", _("Question déplacée")
     INVITATIONS_SENT = "evaluations.invitations_sent", _("Invitations envoyées")
+
+
+# --- Activity reports (issue 11, item 4) ---------------------------------------------------
+
+
+class ReportStatus(models.TextChoices):
+    REQUESTED = "requested", _("Demandé")
+    GENERATING = "generating", _("En cours de génération")
+    READY = "ready", _("Prêt")
+    FAILED = "failed", _("Échec")
+
+
+class ReportsAuditAction(models.TextChoices):
+    REPORT_REQUESTED = "evaluations.report_requested", _("Rapport d'activité demandé")
+    REPORT_GENERATING = "evaluations.report_generating", _("Rapport d'activité en génération")
+    REPORT_READY = "evaluations.report_ready", _("Rapport d'activité prêt")
+    REPORT_FAILED = "evaluations.report_failed", _("Échec du rapport d'activité")
+    REPORT_RETRIED = "evaluations.report_retried", _("Rapport d'activité relancé")
