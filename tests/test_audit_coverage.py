@@ -25,6 +25,7 @@ SERVICE_MODULES = (
     "projects.services.projects",
     "projects.services.resources",
     "evaluations.services",
+    "evaluations.reports",
 )
 WRITE_VERBS = frozenset(
     [
