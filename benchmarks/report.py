@@ -13,6 +13,7 @@ a 2-core machine.
 """
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -69,6 +70,7 @@ def main() -> None:
         vendor = connection.vendor
         if args.keep:
             Path(args.keep).write_bytes(pdf)
+            Path(args.keep).with_suffix(".json").write_text(json.dumps(figures))
     members = figures["members"]
     print(
         f"report benchmark: {vendor}, seed_demo --scale {args.scale} ({seeded:.0f} s to seed), "

@@ -57,9 +57,7 @@ def orm_figures(period: Period) -> dict:
     in_period = Q(starts_at__gte=period.since, starts_at__lt=period.until)
     sessions = Session.objects.filter(in_period, event__status=EventStatus.PUBLISHED)
     events = Event.objects.filter(sessions__in=sessions).distinct()
-    hours = sum(
-        float(s.duration_hours) for s in sessions.filter(event__kind=EventKind.TRAINING)
-    )
+    hours = sum(float(s.duration_hours) for s in sessions.filter(event__kind=EventKind.TRAINING))
     created = Q(created_at__gte=period.since, created_at__lt=period.until)
     dossiers = Dossier.objects.filter(created)
     amounts = dossiers.aggregate(r=Sum("amount_requested"), g=Sum("amount_granted"))
@@ -258,13 +256,15 @@ def test_charts_are_accessible_svg_and_escape_labels():
 def test_every_export_downloads_as_csv_and_xlsx(observer_client, dataset):
     for fmt in ("csv", "xlsx"):
         url = reverse("evaluations:export", kwargs={"dataset": dataset, "fmt": fmt})
-        response = observer_client.get(url, {"export-start": "2026-01-01", "export-end": "2026-12-31"})
+        response = observer_client.get(
+            url, {"export-start": "2026-01-01", "export-end": "2026-12-31"}
+        )
         assert response.status_code == 200
         assert f"{dataset}-2026-01-01-2026-12-31.{fmt}" in response["Content-Disposition"]
 
 
 def test_exports_follow_the_period_and_neutralise_formulas(coordinator_client):
-    DossierFactory(title="=HYPERLINK(\"http://example.com\")", amount_requested=500)
+    DossierFactory(title='=HYPERLINK("http://example.com")', amount_requested=500)
     url = reverse("evaluations:export", kwargs={"dataset": "dossiers", "fmt": "csv"})
     year = date.today().year
     response = coordinator_client.get(
