@@ -23,3 +23,5 @@ class EvaluationsConfig(AppConfig):
         post_save.connect(
             training_gets_its_survey, sender=Event, dispatch_uid="evaluations.training"
         )
+        # Activity reports and exports (issue 11, items 4 and 5).
+        register(NavItem(_("Rapports"), "evaluations:reports", can_observe, 73))

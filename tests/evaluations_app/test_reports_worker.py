@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from member_factories import OrganizationFactory
 from test_celery_worker import broker, delete_queue, start_worker, stop  # noqa: F401 (fixture)
+from transactional import restore_reference_data
 
 import consortium.settings.test as test_settings
 from consortium.celery import app as celery_app
@@ -46,6 +47,7 @@ def test_a_real_worker_generates_the_report(
     url, options, worker_env = broker
     # The worker writes where the test settings say, not in this test's own media folder.
     settings.MEDIA_ROOT = test_settings.MEDIA_ROOT
+    restore_reference_data()  # a transactional test before this one emptied it
     for _ in range(3):
         OrganizationFactory(status=OrganizationStatus.ACTIVE)
     period = Period.current_year()
