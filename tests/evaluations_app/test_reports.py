@@ -283,3 +283,20 @@ def test_unknown_export_is_404(coordinator_client):
     assert coordinator_client.get(url).status_code == 404
     url = reverse("evaluations:export", kwargs={"dataset": "membres", "fmt": "ods"})
     assert coordinator_client.get(url).status_code == 404
+
+
+def test_seed_demo_generates_one_report_once(django_capture_on_commit_callbacks):
+    """The seed's report is rendered after its transaction commits (on_commit), outside
+    any write transaction; run again, the seed leaves it as it is."""
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=StringIO())
+    report = ActivityReport.objects.get()
+    assert report.status == ReportStatus.READY, report.error
+    assert (report.period_start, report.period_end) == (
+        Period.current_year().start,
+        Period.current_year().end,
+    )
+    assert report.requested_by.email == "coordination@demo.consortium95.fr"
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=StringIO())
+    assert ActivityReport.objects.get() == report
