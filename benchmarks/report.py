@@ -15,6 +15,7 @@ a 2-core machine.
 import argparse
 import json
 import os
+import re
 import statistics
 import sys
 import time
@@ -37,6 +38,18 @@ def timed(function, repeat: int):
         walls.append(time.perf_counter() - wall)
         cpus.append(time.process_time() - cpu)
     return (statistics.median(walls), statistics.median(cpus)), result
+
+
+def page_count(pdf: bytes) -> str:
+    """Pages of the PDF, by poppler's pdfinfo when it is installed."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdfinfo"):
+        return "?"
+    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=False).stdout
+    found = re.search(rb"^Pages:\s+(\d+)", info, re.MULTILINE)
+    return found.group(1).decode() if found else "?"
 
 
 def main() -> None:
@@ -71,7 +84,7 @@ def main() -> None:
         gather, figures = timed(lambda: key_figures(period), args.repeat)
         render, pdf = timed(lambda: report_pdf(report, figures), args.repeat)
         vendor = connection.vendor
-        pages = pdf.count(b"/Type /Page\n") or pdf.count(b"/Type/Page") or "?"
+        pages = page_count(pdf)
         if args.keep:
             Path(args.keep).write_bytes(pdf)
             Path(args.keep).with_suffix(".json").write_text(json.dumps(figures))

@@ -19,6 +19,7 @@ from consortium.core.charts import bar_chart_svg
 from consortium.core.exceptions import DomainError, PermissionRefused
 from consortium.core.models import User
 from consortium.core.pdf import render_pdf
+from consortium.core.services import audit_log_record
 from consortium.core.tasks import OUTAGE_ERRORS
 from consortium.core.workflows import Transition, workflow_apply
 
@@ -100,8 +101,6 @@ def report_request(*, actor: User, start: date, end: date) -> ActivityReport:
         raise PermissionRefused(_("Seules la coordination et l'Observation génèrent les rapports."))
     period_check(start, end)
     report = ActivityReport.objects.create(period_start=start, period_end=end, requested_by=actor)
-    from consortium.core.services import audit_log_record
-
     audit_log_record(
         actor=actor,
         action=ReportsAuditAction.REPORT_REQUESTED,
