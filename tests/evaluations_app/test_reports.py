@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Q, Sum
+from django.template.defaultfilters import floatformat
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -121,7 +122,7 @@ def test_the_pdf_and_the_xlsx_carry_the_orm_figures_of_seeded_data(
     assert expected["Structures membres"] > 10 and expected["Rencontres"] > 3
     text = pdf_text(report)
     for label, value in expected.items():
-        number = _n(value) if isinstance(value, int) else str(value).replace(".", ",")
+        number = _n(value) if isinstance(value, int) else _spaces(floatformat(value, "-1g"))
         if label.startswith("Montants"):
             number += " €"
         assert f"{label} : {number}" in text, (label, value)
