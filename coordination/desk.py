@@ -376,7 +376,11 @@ def recent_activity(limit: int = 12) -> list[AuditLogEntry]:
 def action_labels() -> dict:
     """The words of every audit action, from the apps' enums."""
     from consortium.core.enums import AuditAction
-    from evaluations.enums import EvaluationsAuditAction, ExperimentsAuditAction
+    from evaluations.enums import (
+        EvaluationsAuditAction,
+        ExperimentsAuditAction,
+        ReportsAuditAction,
+    )
     from events.enums import EventsAuditAction
     from members.enums import MembersAuditAction
     from projects.enums import ProjectsAuditAction
@@ -391,6 +395,7 @@ def action_labels() -> dict:
         ProjectsAuditAction,
         EvaluationsAuditAction,
         ExperimentsAuditAction,
+        ReportsAuditAction,
         CoordinationAuditAction,
     )
     for actions in enums:

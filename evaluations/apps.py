@@ -33,3 +33,5 @@ class EvaluationsConfig(AppConfig):
         post_save.connect(
             experiment_gets_its_evaluation, sender=Project, dispatch_uid="evaluations.experiment"
         )
+        # Activity reports and exports (issue 11, items 4 and 5).
+        register(NavItem(_("Rapports"), "evaluations:reports", can_observe, 73))

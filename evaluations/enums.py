@@ -68,3 +68,21 @@ class ExperimentsAuditAction(models.TextChoices):
     SHEET_DRAFTED = "evaluations.sheet_drafted", _("Fiche de modélisation rédigée")
     SHEET_UPDATED = "evaluations.sheet_updated", _("Fiche de modélisation modifiée")
     SHEET_PUBLISHED = "evaluations.sheet_published", _("Fiche de modélisation publiée")
+
+
+# --- Activity reports (issue 11, item 4) ---------------------------------------------------
+
+
+class ReportStatus(models.TextChoices):
+    REQUESTED = "requested", _("Demandé")
+    GENERATING = "generating", _("En cours de génération")
+    READY = "ready", _("Prêt")
+    FAILED = "failed", _("Échec")
+
+
+class ReportsAuditAction(models.TextChoices):
+    REPORT_REQUESTED = "evaluations.report_requested", _("Rapport d'activité demandé")
+    REPORT_GENERATING = "evaluations.report_generating", _("Rapport d'activité en génération")
+    REPORT_READY = "evaluations.report_ready", _("Rapport d'activité prêt")
+    REPORT_FAILED = "evaluations.report_failed", _("Échec du rapport d'activité")
+    REPORT_RETRIED = "evaluations.report_retried", _("Rapport d'activité relancé")

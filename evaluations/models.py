@@ -458,3 +458,62 @@ class ModelSheetVersion(models.Model):
 
     def __str__(self):
         return f"{self.sheet} v{self.number}"
+
+
+# --- Activity reports (issue 11, item 4) ---------------------------------------------------
+
+from .enums import ReportStatus  # noqa: E402 (appended section)
+
+
+class ActivityReport(TimeStampedModel):
+    """The network's activity report for a period: a PDF made by a Celery task, and the
+    figures it printed (`figures`, the snapshot the XLSX is made from).
+
+    Status through evaluations.reports.REPORT_TRANSITIONS: requested → generating →
+    ready / failed; a failed report may be asked for again.
+    """
+
+    period_start = models.DateField(_("du"))
+    period_end = models.DateField(_("au"))
+    status = models.CharField(
+        _("état"),
+        max_length=12,
+        choices=ReportStatus.choices,
+        default=ReportStatus.REQUESTED,
+        db_index=True,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    generated_at = models.DateTimeField(_("généré le"), null=True, blank=True)
+    file = models.FileField(_("fichier PDF"), upload_to="rapports/%Y/", blank=True)
+    figures = models.JSONField(_("chiffres"), default=dict, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+
+    class Meta:
+        verbose_name = _("rapport d'activité")
+        verbose_name_plural = _("rapports d'activité")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="evaluations_report_period_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Rapport d'activité du %(start)s au %(end)s") % {
+            "start": self.period_start.strftime("%d/%m/%Y"),
+            "end": self.period_end.strftime("%d/%m/%Y"),
+        }
+
+    def get_absolute_url(self):
+        return reverse("evaluations:report", kwargs={"pk": self.pk})
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == ReportStatus.READY
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (ReportStatus.REQUESTED, ReportStatus.GENERATING)

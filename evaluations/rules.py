@@ -61,3 +61,22 @@ def measurement_enterers(user, measurement) -> bool:
 
 def coordination(user, obj=None) -> bool:
     return is_coordinator(user)
+
+
+# --- Activity reports and exports (issue 11, items 4 and 5) --------------------------------
+
+
+def can_generate_reports(user) -> bool:
+    """The coordination and the Observation group generate activity reports: a report is
+    a reading of the figures (it changes nothing of the network), which the Observation
+    group is there to do; it writes nothing else."""
+    return can_observe(user)
+
+
+def can_read_reports(user) -> bool:
+    return can_observe(user)
+
+
+def can_export(user) -> bool:
+    """Spreadsheets of members, registrations, dossiers and survey answers."""
+    return can_observe(user)

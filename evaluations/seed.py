@@ -40,7 +40,7 @@ IMPROVE = [
 ]
 
 
-def seed(*, scale: int, log) -> None:
+def seed_surveys(*, scale: int, log) -> None:
     rng = random.Random(11)
     now = timezone.now()
     surveyed = 0
@@ -148,13 +148,49 @@ def _rows(response, values):
             yield Answer(response=response, question=question, text=value)
 
 
-# The experiments' evaluations and model sheets (evaluations.seed_experiments) run after
-# the surveys, in the same `seed` the demo command calls.
-_surveys_seed = seed
+# --- One activity report (issue 11, item 6) -------------------------------------------------
+
+
+def seed_report(*, log) -> None:
+    """The activity report of the current year, generated once, synchronously.
+
+    seed_demo runs each app's seed in a transaction: the report row is made there, and
+    rendered once that transaction has committed (transaction.on_commit), outside any
+    write transaction, as the task does. Run again, the seed leaves a ready report alone.
+    """
+    from django.db import transaction
+
+    from consortium.core.models import User
+
+    from .enums import ReportStatus
+    from .figures import Period
+    from .models import ActivityReport
+    from .reports import report_generate
+
+    period = Period.current_year()
+    existing = ActivityReport.objects.filter(
+        period_start=period.start, period_end=period.end, status=ReportStatus.READY
+    )
+    if existing.exists():
+        return
+    report = ActivityReport.objects.create(
+        period_start=period.start,
+        period_end=period.end,
+        requested_by=User.objects.filter(email="coordination@demo.consortium95.fr").first(),
+    )
+
+    def generate():
+        done = report_generate(report_id=report.pk)
+        log(f"evaluations: rapport d'activité {period.start.year} ({done.get_status_display()})")
+
+    transaction.on_commit(generate)
 
 
 def seed(*, scale: int, log) -> None:
-    _surveys_seed(scale=scale, log=log)
+    """The evaluations of the demo: surveys and their answers, the experiments'
+    evaluations and model sheets (evaluations.seed_experiments), then one report."""
     from .seed_experiments import seed as experiments_seed
 
+    seed_surveys(scale=scale, log=log)
     experiments_seed(scale=scale, log=log)
+    seed_report(log=log)

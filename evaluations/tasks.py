@@ -31,3 +31,19 @@ def send_survey_invitations() -> int:
 def anonymise_old_invitations() -> int:
     """Apply the retention period of survey invitations (daily)."""
     return invitations_anonymise_old()
+
+
+@shared_task(
+    name="evaluations.generate_activity_report",
+    ignore_result=True,
+    autoretry_for=OUTAGE_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=300,
+    retry_kwargs={"max_retries": 5},
+    time_limit=600,
+)
+def generate_activity_report(report_id: int) -> None:
+    """Gather the figures and render the PDF of one activity report (on request)."""
+    from .reports import report_generate
+
+    report_generate(report_id=report_id)

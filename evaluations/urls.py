@@ -61,3 +61,20 @@ urlpatterns += [
     path(E + "modelisation/modifier/", experiments.sheet_edit, name="sheet_edit"),
     path(E + "modelisation/publier/", experiments.sheet_publish, name="sheet_publish"),
 ]
+
+# Activity reports and exports (issue 11, items 4 and 5): the coordination and the
+# Observation group.
+from .views import reports  # noqa: E402
+
+urlpatterns += [
+    path("coordination/rapports/", reports.report_list, name="reports"),
+    path("coordination/rapports/<int:pk>/", reports.report_detail, name="report"),
+    path("coordination/rapports/<int:pk>/relancer/", reports.report_retry, name="report_retry"),
+    path("coordination/rapports/<int:pk>/rapport.pdf", reports.report_pdf, name="report_pdf"),
+    path("coordination/rapports/<int:pk>/chiffres.xlsx", reports.report_xlsx, name="report_xlsx"),
+    path(
+        "coordination/rapports/exports/<slug:dataset>.<str:fmt>",
+        reports.export,
+        name="export",
+    ),
+]

@@ -27,6 +27,7 @@ SERVICE_MODULES = (
     "evaluations.services",
     "coordination.services",
     "evaluations.services_experiments",
+    "evaluations.reports",
 )
 WRITE_VERBS = frozenset(
     [
