@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from consortium.core.enums import OutboxStatus
 from consortium.core.french import french_order
 from consortium.core.models import AuditLogEntry, OutboxMessage
+from evaluations import figures
 from evaluations.models import Measurement
 from events.models import Event, Registration, ReminderPolicy, Session
 from members.enums import AffiliationStatus
@@ -364,6 +365,21 @@ def _per_epci(rows, epci: str, counted: str = "pk") -> dict:
     """{EPCI id: number of distinct `counted`} in one grouped query."""
     grouped = rows.order_by().values(epci).annotate(total=Count(counted, distinct=True))
     return {row[epci]: row["total"] for row in grouped}
+
+
+def key_figures(now=None) -> dict:
+    """The year's key figures so far, with the activity report's definitions (the one
+    place they live: evaluations.figures)."""
+    period = figures.Period.current_year()
+    return {
+        "year": period.start.year,
+        "members": figures.members(period),
+        "events": figures.events(period),
+        "hours": figures.training_hours(period),
+        "needs": figures.needs(period),
+        "dossiers": figures.dossiers(period),
+        "satisfaction": figures.satisfaction(period),
+    }
 
 
 def recent_activity(limit: int = 12) -> list[AuditLogEntry]:

@@ -7,6 +7,7 @@ page refreshes them on its own (static/js/refresh.js) without a full reload.
 
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from consortium.core.crosstab import ranking
@@ -37,6 +38,9 @@ def _context(request, section: str | None) -> dict:
     context = {"may_act": may_act(request.user), "refresh_seconds": 120}
     if section in (None, "todo"):
         context["tasks"] = desk.todo()
+    if section is None:
+        context["figures"] = desk.key_figures()
+        context["reports_url"] = reverse("evaluations:reports")
     if section in (None, "territoire"):
         context["territory"] = _territory()
     if section in (None, "activite"):

@@ -258,3 +258,17 @@ def test_a_training_still_running_is_not_overdue():
     session = training.sessions.order_by("starts_at").first()
     Attendance.objects.create(registration=registration, session=session, present=True)
     assert "attestations" not in keys()
+
+
+def test_the_years_key_figures_are_the_reports(coordinator_client):
+    from member_factories import OrganizationFactory, member_of
+
+    from evaluations import figures
+
+    member_of(OrganizationFactory())
+    expected = figures.members(figures.Period.current_year())
+    page = coordinator_client.get(DESK).content.decode()
+    assert f"Chiffres clés de {timezone.localdate().year}" in page
+    assert f"<dt>Structures membres</dt><dd>{expected['organizations']} " in page
+    assert f"<dt>Membres actifs</dt><dd>{expected['people']} " in page
+    assert reverse("evaluations:reports") in page

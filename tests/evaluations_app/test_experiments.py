@@ -432,3 +432,27 @@ def test_the_default_grid_is_stored_in_french_whatever_the_page_language():
     with translation.override("en"):
         evaluation = experiment()
     assert evaluation.indicators.get(code="parents").label == "Parents présents"
+
+
+def test_the_report_carries_each_indicator_against_its_target(coordinator, member, organization):
+    from evaluations.figures import Period, experiment_indicators
+
+    evaluation = experiment(partner=organization)
+    parents = evaluation.indicators.get(label__icontains="parents")
+    parents.target = 30
+    parents.save()
+    measured(
+        evaluation, actor=member.user, coordinator=coordinator, rounds=("initial", "mi-parcours")
+    )
+    rows = {
+        row["label"]: row
+        for row in experiment_indicators(evaluation.project, Period.current_year())
+    }
+    assert rows[parents.label] == {
+        "label": parents.label,
+        "unit": parents.unit,
+        "target": 30,
+        "value": 15,
+        "baseline": 10,
+    }
+    assert all(row["label"] != "Observations libres" for row in rows.values())
