@@ -20,6 +20,7 @@ from consortium.core.french import french_order
 from consortium.core.models import AuditLogEntry, OutboxMessage
 from evaluations import figures
 from evaluations.models import Measurement
+from evaluations.querysets import trainings_not_surveyed
 from events.models import Event, Registration, ReminderPolicy, Session
 from members.enums import AffiliationStatus
 from members.models import Action, Affiliation, Commune, Epci, Need, Organization, Person
@@ -63,6 +64,7 @@ def todo(now=None) -> list[Task]:
         _events_soon,
         _attendance,
         _certificates,
+        _surveys,
         _dossiers,
         _calls_closing,
         _failed_emails,
@@ -265,6 +267,18 @@ def _certificates(now) -> Task:
     ]
     title = _("Formations aux attestations non envoyées")
     return Task("attestations", title, count, reverse("events:manage"), entries)
+
+
+def _surveys(now) -> Task:
+    count, events = _counted(trainings_not_surveyed(now=now))
+    entries = [
+        Entry(
+            event.title, reverse("events:edit", kwargs={"slug": event.slug}), since=event.last_end
+        )
+        for event in events
+    ]
+    title = _("Formations dont le questionnaire de satisfaction n'est pas parti")
+    return Task("questionnaires", title, count, reverse("evaluations:surveys"), entries)
 
 
 def _dossiers(now) -> Task:

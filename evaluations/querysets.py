@@ -110,3 +110,26 @@ class ModelSheetQuerySet(ScopedQuerySet):
         if projects is None:
             return self.none()
         return self.filter(project__in=projects)
+
+
+def trainings_not_surveyed(*, now, days: int = 30):
+    """Trainings over since more than a day and a half (their J+1 invitations were due)
+    in the last `days` days, with people marked present, whose satisfaction survey invited
+    nobody: the beat missed them, or the survey had no question. The oldest first."""
+    from datetime import timedelta
+
+    from events.enums import EventKind, EventStatus
+
+    event = apps.get_model("events", "Event")
+    attendance = apps.get_model("events", "Attendance")
+    invitation = apps.get_model("evaluations", "Invitation")
+    present = attendance.objects.filter(present=True, session__event=OuterRef("pk"))
+    invited = invitation.objects.filter(survey__event=OuterRef("pk"))
+    return (
+        event.objects.filter(kind=EventKind.TRAINING, status=EventStatus.PUBLISHED)
+        .with_dates()
+        .filter(last_end__lte=now - timedelta(hours=36), last_end__gte=now - timedelta(days=days))
+        .filter(Exists(present))
+        .exclude(Exists(invited))
+        .order_by("last_end", "pk")
+    )

@@ -272,3 +272,22 @@ def test_the_years_key_figures_are_the_reports(coordinator_client):
     assert f"<dt>Structures membres</dt><dd>{expected['organizations']} " in page
     assert f"<dt>Membres actifs</dt><dd>{expected['people']} " in page
     assert reverse("evaluations:reports") in page
+
+
+@pytest.mark.django_db
+def test_trainings_whose_survey_invited_nobody():
+    from evaluation_factories import satisfaction_survey
+
+    from evaluations.models import Invitation
+
+    training = EventFactory(training=True, sessions=[(in_days(-3), in_days(-3, 12))])
+    registration = RegistrationFactory(event=training)
+    Attendance.objects.create(
+        registration=registration, session=training.sessions.get(), present=True
+    )
+    EventFactory(training=True, sessions=[(in_days(-3), in_days(-3, 12))])  # nobody present
+    [task] = [task for task in desk.todo() if task.key == "questionnaires"]
+    assert task.count == 1 and task.entries[0].label == training.title
+    survey = satisfaction_survey(training)
+    Invitation.objects.create(survey=survey, person=registration.person)
+    assert "questionnaires" not in keys()
