@@ -199,6 +199,43 @@ def survey_answers(period: Period) -> tuple[list, list]:
     return header, rows
 
 
+def measurements(period: Period) -> tuple[list, list]:
+    """The experiments' measurements entered during the period, with their round, status
+    and target (aggregates only: no child is ever named or counted apart)."""
+    from .models import Measurement
+
+    rows = (
+        Measurement.objects.filter(period.instants("entered_at"))
+        .select_related("indicator__evaluation__project")
+        .order_by("indicator__evaluation__project__title", "indicator__position", "round", "pk")
+    )
+    header = [
+        _("Expérimentation"),
+        _("Indicateur"),
+        _("Unité"),
+        _("Étape"),
+        _("Valeur"),
+        _("Observations"),
+        _("Cible"),
+        _("État"),
+        _("Saisie le"),
+    ]
+    return header, [
+        [
+            m.indicator.evaluation.project.title,
+            m.indicator.label,
+            m.indicator.unit,
+            m.get_round_display(),
+            m.value,
+            m.text,
+            m.indicator.target,
+            m.get_status_display(),
+            _day(m.entered_at),
+        ]
+        for m in rows
+    ]
+
+
 @dataclass(frozen=True)
 class Dataset:
     slug: str
@@ -220,6 +257,11 @@ DATASETS = {
             "reponses",
             gettext_lazy("Réponses aux questionnaires reçues pendant la période"),
             survey_answers,
+        ),
+        Dataset(
+            "mesures",
+            gettext_lazy("Mesures des expérimentations saisies pendant la période"),
+            measurements,
         ),
     )
 }

@@ -253,7 +253,7 @@ def test_charts_are_accessible_svg_and_escape_labels():
 # --- Exports (item 5) ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("dataset", ["membres", "inscriptions", "dossiers", "reponses"])
+@pytest.mark.parametrize("dataset", ["membres", "inscriptions", "dossiers", "reponses", "mesures"])
 def test_every_export_downloads_as_csv_and_xlsx(observer_client, dataset):
     for fmt in ("csv", "xlsx"):
         url = reverse("evaluations:export", kwargs={"dataset": dataset, "fmt": fmt})
@@ -277,6 +277,30 @@ def test_exports_follow_the_period_and_neutralise_formulas(coordinator_client):
         url, {"export-start": f"{year - 1}-01-01", "export-end": f"{year - 1}-12-31"}
     )
     assert len(list(csv.reader(io.StringIO(previous.content.decode("utf-8-sig"))))) == 1
+
+
+def test_the_measurements_export_carries_each_round(
+    coordinator_client, coordinator, member, organization
+):
+    from evaluation_factories import experiment, measured
+
+    evaluation = measured(
+        experiment(partner=organization),
+        actor=member.user,
+        coordinator=coordinator,
+        rounds=("initial",),
+    )
+    year = date.today().year
+    url = reverse("evaluations:export", kwargs={"dataset": "mesures", "fmt": "csv"})
+    response = coordinator_client.get(
+        url, {"export-start": f"{year}-01-01", "export-end": f"{year}-12-31"}
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:4] == ["Expérimentation", "Indicateur", "Unité", "Étape"]
+    assert len(rows) - 1 == evaluation.indicators.count()
+    assert {row[3] for row in rows[1:]} == {"État initial"} and {row[7] for row in rows[1:]} == {
+        "Validée"
+    }
 
 
 def test_unknown_export_is_404(coordinator_client):
