@@ -86,7 +86,7 @@ def test_a_coordinator_activates_the_second_factor_then_logs_in_with_it(
     check_page(page, "2fa-code-de-connexion", 1280, screenshots)
     page.locator("main input[name=code]").fill(codes[0])
     page.locator("main form [type=submit]").first.click()
-    page.wait_for_url("**/espace/")
+    page.wait_for_url("**/coordination/")  # the coordination lands on its desk
     assert page.goto("/admin/").status == 200
     assert not violations, violations
 
