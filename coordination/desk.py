@@ -50,7 +50,7 @@ class Task:
     entries: list[Entry] = field(default_factory=list)
 
 
-def todo(now=None) -> list[Task]:
+def waiting(now=None) -> list[Task]:
     """The items that wait, in the order a Monday morning takes them."""
     now = now or timezone.now()
     builders = (

@@ -1,7 +1,7 @@
 """The coordinator's desk (/coordination/): what waits, and what happened lately.
 
 The coordinator lands here after signing in; the Observation group reads the same page
-without the links to act. `?section=todo` (or `activite`) answers one section alone: the
+without the links to act. `?section=a-faire` (or `activite`) answers one section alone: the
 page refreshes them on its own (static/js/refresh.js) without a full reload.
 """
 
@@ -17,7 +17,7 @@ from .. import desk
 from ..rules import may_act
 
 SECTIONS = {
-    "todo": "coordination/_todo.html",
+    "a-faire": "coordination/_waiting.html",
     "territoire": "coordination/_territory.html",
     "activite": "coordination/_activity.html",
 }
@@ -36,8 +36,8 @@ def dashboard(request):
 
 def _context(request, section: str | None) -> dict:
     context = {"may_act": may_act(request.user), "refresh_seconds": 120}
-    if section in (None, "todo"):
-        context["tasks"] = desk.todo()
+    if section in (None, "a-faire"):
+        context["tasks"] = desk.waiting()
     if section is None:
         context["figures"] = desk.key_figures()
         context["reports_url"] = reverse("evaluations:reports")

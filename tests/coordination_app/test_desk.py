@@ -24,18 +24,18 @@ DESK = reverse("coordination:dashboard")
 
 
 def keys() -> set[str]:
-    return {task.key for task in desk.todo()}
+    return {task.key for task in desk.waiting()}
 
 
 @pytest.mark.django_db
 def test_nothing_waits_on_an_empty_network():
-    assert desk.todo() == []
+    assert desk.waiting() == []
 
 
 @pytest.mark.django_db
 def test_people_waiting_then_validated():
     person = PersonFactory(status=PersonStatus.PENDING)
-    [task] = [task for task in desk.todo() if task.key == "inscriptions"]
+    [task] = [task for task in desk.waiting() if task.key == "inscriptions"]
     assert task.count == 1 and task.entries[0].label == str(person)
     assert task.url == reverse("members:validations")
     person.status = PersonStatus.ACTIVE
@@ -51,7 +51,7 @@ def test_needs_untriaged_or_unanswered_for_thirty_days():
     old.created_at = timezone.now() - timedelta(days=31)
     old.save()
     fresh = NeedFactory(status=NeedStatus.OPEN)
-    [task] = [task for task in desk.todo() if task.key == "besoins"]
+    [task] = [task for task in desk.waiting() if task.key == "besoins"]
     assert [entry.label for entry in task.entries] == [old.title, fresh.title]
     old.answer = "Une formation est prévue en mars."
     old.save()
@@ -68,7 +68,7 @@ def test_late_actions_across_groups():
     ActionFactory(
         group=group, due_date=timezone.localdate() - timedelta(days=9), status=ActionStatus.DONE
     )
-    [task] = [task for task in desk.todo() if task.key == "actions"]
+    [task] = [task for task in desk.waiting() if task.key == "actions"]
     assert task.count == 1 and task.entries[0].label == late.title
     assert task.entries[0].url == group.get_absolute_url()
 
@@ -78,7 +78,7 @@ def test_events_soon_show_their_fill_rate():
     event = EventFactory(capacity=2, sessions=[(in_days(3), in_days(3, 12))])
     EventFactory(sessions=[(in_days(20), in_days(20, 12))])  # later than 14 days
     RegistrationFactory(event=event)
-    [task] = [task for task in desk.todo() if task.key == "rencontres"]
+    [task] = [task for task in desk.waiting() if task.key == "rencontres"]
     assert task.count == 1 and task.entries[0].detail == "1 / 2 places"
 
 
@@ -86,7 +86,7 @@ def test_events_soon_show_their_fill_rate():
 def test_a_past_session_without_attendance_until_it_is_marked():
     event = EventFactory(sessions=[(in_days(-2), in_days(-2, 12))])
     registration = RegistrationFactory(event=event)
-    [task] = [task for task in desk.todo() if task.key == "emargement"]
+    [task] = [task for task in desk.waiting() if task.key == "emargement"]
     session = event.sessions.get()
     assert task.entries[0].url == reverse(
         "events:attendance", kwargs={"slug": event.slug, "session_pk": session.pk}
@@ -103,7 +103,7 @@ def test_dossiers_due_soon_and_calls_closing_soon():
     DossierFactory(status="clos")
     OpportunityFactory(deadline=today_plus(10))
     OpportunityFactory(deadline=today_plus(40))
-    tasks = {task.key: task for task in desk.todo()}
+    tasks = {task.key: task for task in desk.waiting()}
     assert tasks["dossiers"].count == 2 and tasks["dossiers"].entries[0].label == dossier.title
     assert tasks["appels"].count == 1
 
@@ -118,7 +118,7 @@ def test_failed_emails():
         status=OutboxStatus.FAILED,
         last_error="SMTPRecipientsRefused",
     )
-    [task] = [task for task in desk.todo() if task.key == "envois"]
+    [task] = [task for task in desk.waiting() if task.key == "envois"]
     assert task.entries[0].label == "Rappel"
 
 
@@ -126,7 +126,7 @@ def test_failed_emails():
 def test_more_than_five_waiting_are_counted_and_five_listed():
     for _ in range(7):
         PersonFactory(status=PersonStatus.PENDING)
-    [task] = [task for task in desk.todo() if task.key == "inscriptions"]
+    [task] = [task for task in desk.waiting() if task.key == "inscriptions"]
     assert task.count == 7 and len(task.entries) == 5
 
 
@@ -144,7 +144,7 @@ def test_the_coordinator_gets_links_the_observer_reads_only(coordinator_client, 
 
 
 def test_a_section_alone_for_the_refresh(coordinator_client):
-    response = coordinator_client.get(DESK, {"section": "todo"})
+    response = coordinator_client.get(DESK, {"section": "a-faire"})
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="a-faire"' in html and "<html" not in html
@@ -242,7 +242,7 @@ def test_certificates_not_sent_after_the_training_ended():
     session = training.sessions.get()
     Attendance.objects.create(registration=present, session=session, present=True)
     Attendance.objects.create(registration=absent, session=session, present=False)
-    [task] = [task for task in desk.todo() if task.key == "attestations"]
+    [task] = [task for task in desk.waiting() if task.key == "attestations"]
     assert task.count == 1 and task.entries[0].detail == "1 attestation"
     present.certificate_sent_at = timezone.now()
     present.save()
@@ -286,7 +286,7 @@ def test_trainings_whose_survey_invited_nobody():
         registration=registration, session=training.sessions.get(), present=True
     )
     EventFactory(training=True, sessions=[(in_days(-3), in_days(-3, 12))])  # nobody present
-    [task] = [task for task in desk.todo() if task.key == "questionnaires"]
+    [task] = [task for task in desk.waiting() if task.key == "questionnaires"]
     assert task.count == 1 and task.entries[0].label == training.title
     survey = satisfaction_survey(training)
     Invitation.objects.create(survey=survey, person=registration.person)
