@@ -21,10 +21,23 @@ from consortium.core.models import TimeStampedModel
 from consortium.core.validators import reject_bidi_controls
 from events.models import Event
 from members.models import Person
-from projects.models import Project
+from projects.models import Practice, Project, TransitionRecord
 
-from .enums import QuestionKind, SurveyKind
-from .querysets import InvitationQuerySet, SurveyQuerySet
+from .enums import (
+    IndicatorKind,
+    MeasurementRound,
+    MeasurementStatus,
+    QuestionKind,
+    ReportStatus,
+    SurveyKind,
+)
+from .querysets import (
+    ExperimentEvaluationQuerySet,
+    InvitationQuerySet,
+    MeasurementQuerySet,
+    ModelSheetQuerySet,
+    SurveyQuerySet,
+)
 
 
 class Survey(TimeStampedModel):
@@ -231,19 +244,6 @@ class Answer(models.Model):
 # Figures about children and families are aggregates only (how many children of each age
 # band, how many parents, an average score): no model here stores a child's name or any
 # data about one child (tests/evaluations_app/test_experiments.py walks the fields).
-
-from projects.models import Practice, TransitionRecord  # noqa: E402
-
-from .enums import (  # noqa: E402
-    IndicatorKind,
-    MeasurementRound,
-    MeasurementStatus,
-)
-from .querysets import (  # noqa: E402
-    ExperimentEvaluationQuerySet,
-    MeasurementQuerySet,
-    ModelSheetQuerySet,
-)
 
 
 class ExperimentEvaluation(TimeStampedModel):
@@ -461,8 +461,6 @@ class ModelSheetVersion(models.Model):
 
 
 # --- Activity reports (issue 11, item 4) ---------------------------------------------------
-
-from .enums import ReportStatus  # noqa: E402 (appended section)
 
 
 class ActivityReport(TimeStampedModel):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import manage, respond, results
+from .views import experiments, manage, reports, respond, results
 
 app_name = "evaluations"
 
@@ -38,8 +38,6 @@ urlpatterns = [
     ),
 ]
 
-from .views import experiments  # noqa: E402
-
 # Evaluation of experiments and model sheets: read by the coordination, the Observation
 # group and each experiment's partners; partners enter measurements; the coordination
 # validates them, extends the grid and writes the model sheets on the same pages.
@@ -64,8 +62,6 @@ urlpatterns += [
 
 # Activity reports and exports (issue 11, items 4 and 5): the coordination and the
 # Observation group.
-from .views import reports  # noqa: E402
-
 urlpatterns += [
     path("coordination/rapports/", reports.report_list, name="reports"),
     path("coordination/rapports/<int:pk>/", reports.report_detail, name="report"),
