@@ -38,7 +38,8 @@ def test_the_form_with_an_error(new_page, session_of, screenshots, mailings, wid
     assert page.goto(url).status == 200
     check_page(page, "envoi-formulaire", width, screenshots)
     page.get_by_label("Objet").fill("")
-    page.get_by_role("button", name="Enregistrer et voir l'aperçu").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enregistrer et voir l'aperçu").click()
     assert page.get_by_text("Donnez un objet au message.").first.is_visible()
     check_page(page, "envoi-formulaire-erreur", width, screenshots)
 

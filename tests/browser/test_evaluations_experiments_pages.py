@@ -72,7 +72,8 @@ def test_partner_entry_with_errors(new_page, session_of, screenshots, experiment
     assert page.goto(path).status == 200
     check_page(page, "mesures", width, screenshots)
     page.get_by_label("Parents présents").fill("beaucoup")
-    page.get_by_role("button", name="Enregistrer les mesures").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enregistrer les mesures").click()
     assert "Saisissez un nombre" in page.locator("[role=alert]").inner_text()
     check_page(page, "mesures-erreurs", width, screenshots)
 
@@ -88,7 +89,8 @@ def test_coordinator_forms_and_practice(new_page, session_of, screenshots, exper
         assert page.goto(path).status == 200, path
         check_page(page, name, width, screenshots)
     page.goto(f"/evaluations/experimentations/{pk}/indicateurs/nouveau/")
-    page.get_by_role("button", name="Enregistrer l'indicateur").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enregistrer l'indicateur").click()
     assert page.locator("[role=alert]").is_visible()
     check_page(page, "indicateur-erreurs", width, screenshots)
     public = new_page(width)

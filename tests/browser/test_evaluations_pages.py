@@ -53,7 +53,8 @@ def test_survey_form_empty_with_errors_and_thanks(new_page, screenshots, surveys
     page = new_page(width)
     assert page.goto(f"/questionnaires/{token}/").status == 200
     check_page(page, "questionnaire", width, screenshots)
-    page.get_by_role("button", name="Envoyer mes réponses").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Envoyer mes réponses").click()
     summary = page.locator("[role=alert]")
     assert summary.is_visible()
     assert "Répondez à cette question." in summary.inner_text()
@@ -62,7 +63,8 @@ def test_survey_form_empty_with_errors_and_thanks(new_page, screenshots, surveys
     _invitation, other = invitation_for(surveys["experiment"])
     page.goto(f"/questionnaires/{other}/")
     check_page(page, "questionnaire-tous-types", width, screenshots)
-    page.get_by_role("button", name="Envoyer mes réponses").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Envoyer mes réponses").click()
     assert "Merci pour vos réponses" in page.content()
     check_page(page, "questionnaire-merci", width, screenshots)
 
@@ -96,6 +98,7 @@ def test_coordination_pages(new_page, session_of, screenshots, surveys, width):
         assert page.goto(path).status == 200, path
         check_page(page, name, width, screenshots)
     page.goto(f"/coordination/questionnaires/{experiment.pk}/questions/nouvelle/")
-    page.get_by_role("button", name="Enregistrer la question").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enregistrer la question").click()
     assert page.locator("[role=alert]").is_visible()
     check_page(page, "questionnaire-question-erreurs", width, screenshots)

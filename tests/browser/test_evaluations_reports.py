@@ -45,7 +45,8 @@ def test_reports_page_and_progress(new_page, session_of, screenshots, people, wi
     check_page(page, f"rapports-{role}", width, screenshots)
     page.fill("#id_start", "2026-05-01")
     page.fill("#id_end", "2026-04-01")
-    page.get_by_role("button", name="Générer le rapport").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Générer le rapport").click()
     assert page.locator("[role=alert]").is_visible()
     check_page(page, f"rapports-erreur-{role}", width, screenshots)
     # The progress page of a report waiting for its worker, then ready without a reload.
