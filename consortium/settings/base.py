@@ -97,7 +97,16 @@ TEMPLATES = [
                 "members.context_processors.membership",
             ],
         },
-    }
+    },
+    # The hot fragments of list pages (consortium.core.jinja), in each app's jinja2/ and
+    # named like the page they belong to; only `{% jinja %}` asks this engine.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "consortium.core.jinja.environment", "autoescape": True},
+    },
 ]
 
 # Form fields are drawn by Jinja2 with Django's own widget templates: the same markup, a

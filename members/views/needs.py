@@ -27,7 +27,7 @@ from consortium.core.permissions import (
     observer_required,
 )
 
-from .. import services
+from .. import labels, services
 from ..access import member_required, person_of, sees_everything
 from ..enums import AffiliationStatus, NeedStatus, Sector
 from ..filters import NeedFilter
@@ -91,6 +91,7 @@ def need_list(request):
         "can_act": can_act_on_needs(user),
         "can_export": sees_everything(user),
         "shows_authors": is_coordinator(user),
+        "labels": labels,
     }
     return render(request, "members/needs/list.html", context)
 
