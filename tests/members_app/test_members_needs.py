@@ -3,10 +3,12 @@ the coordination's triage, merge and close, the synthesis, the CSV export, query
 
 import csv
 import io
+import re
 
 import pytest
 from django.contrib.messages import get_messages
 from django.db import IntegrityError, connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from member_factories import (
@@ -364,6 +366,24 @@ def test_the_button_says_what_it_will_do(client, other_member, need):
     text = client.get(LIST).text
     assert "Vous avez dit « moi aussi »" in text
     assert "Retirer mon « moi aussi »" in text
+
+
+def test_the_list_cards_count_supports_in_each_language_and_post_with_a_valid_token(
+    other_member, member, need
+):
+    """The cards are a Jinja2 fragment: plurals, English and the CSRF token still hold."""
+    NeedSupportFactory(need=need, person=member)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(other_member.user)
+    text = client.get(LIST).text
+    assert "1 personne a aussi ce besoin" in text
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text).group(1)
+    client.post(action_url("need_support", need), {"support": "1", "csrfmiddlewaretoken": token})
+    assert need.supports.count() == 2
+    client.cookies["django_language"] = "en"
+    text = client.get(LIST).text
+    assert "2 people also have this need" in text
+    assert "Withdraw my “me too”" in text
 
 
 def test_closed_needs_show_no_button(client, other_member):
