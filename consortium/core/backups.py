@@ -41,6 +41,8 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from .pagecache import content_changed
+
 FORMAT = 1
 MANIFEST = "manifest.json"
 MEDIA_DIR = "media"
@@ -368,6 +370,7 @@ def restore_backup(
             _restore_database(connection, dump, pg_bin_dir)
             log("Remplacement des fichiers médias…")
             _replace_media(staging / MEDIA_DIR, media_root, staging)
+            content_changed()  # the cached public pages show what the database no longer has
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return RestoreResult(
