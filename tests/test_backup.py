@@ -137,6 +137,7 @@ def test_refusals_change_nothing_and_the_restore_brings_back_only_what_was_saved
     (media / "ressources" / "guide.pdf").write_bytes(b"%PDF-1.7 avant la sauvegarde")
     write_rows("avant")
     saved_rows, saved_media = snapshot("default"), media_files(media)
+    saved_tables = connection.introspection.table_names()
     archive = backup(tmp_path / "sauvegardes")
 
     write_rows("apres")
@@ -144,6 +145,8 @@ def test_refusals_change_nothing_and_the_restore_brings_back_only_what_was_saved
     (media / "ressources" / "guide.pdf").write_bytes(b"%PDF-1.7 modifie ensuite")
     (media / "apres.png").write_bytes(b"\x89PNG ecrit apres")
     clone()
+    with connections[TARGET].cursor() as cursor:  # as a later migration would
+        cursor.execute("CREATE TABLE table_apres_la_sauvegarde (id integer)")
     later_rows, later_media = snapshot(TARGET), media_files(media)
     assert later_rows == snapshot("default") != saved_rows
 
@@ -162,6 +165,7 @@ def test_refusals_change_nothing_and_the_restore_brings_back_only_what_was_saved
     output = restore(archive, yes=True)
 
     assert snapshot(TARGET) == saved_rows
+    assert connections[TARGET].introspection.table_names() == saved_tables
     assert media_files(media) == saved_media
     assert "Restauration terminée" in output
     assert not any(path.name.startswith(".restauration-") for path in media.iterdir())
@@ -262,7 +266,8 @@ def test_the_pg_restore_command_line_holds_no_password(monkeypatch, tmp_path):
     monkeypatch.setattr(backups, "_server_major", lambda connection: 15)
     monkeypatch.setattr(backups, "pg_program", lambda name, bin_dir="": f"/usr/bin/{name}")
     monkeypatch.setattr(backups, "_client_major", lambda program: 15)
-    monkeypatch.setattr(backups, "_run", lambda args, env, label: calls.append((args, env)))
+    monkeypatch.setattr(backups, "_run", lambda args, env, label: calls.append((args, env)) or "")
+    monkeypatch.setattr(backups, "_drop_tables_not_in", lambda connection, listing: None)
     fake = type("Connection", (), {"settings_dict": {"NAME": "portail", "PASSWORD": "s3cret"}})
     fake.close = lambda self: None
 

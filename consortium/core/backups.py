@@ -36,7 +36,7 @@ from pathlib import Path, PurePosixPath
 
 import django
 from django.conf import settings
-from django.db import connections
+from django.db import connections, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -337,6 +337,28 @@ def _pg_restore(connection, dump: Path, bin_dir: str) -> None:
     env = pg_environment(connection.settings_dict)
     connection.close()
     _run(args, env, "pg_restore")
+    _drop_tables_not_in(connection, _run([program, "--list", str(dump)], env, "pg_restore"))
+
+
+TOC_TABLE = re.compile(r"^\d+; \d+ \d+ TABLE (\S+) (\S+) ", re.MULTILINE)
+
+
+def _drop_tables_not_in(connection, listing: str) -> None:
+    """Drop the tables that the archive does not have (made by later migrations).
+
+    --clean drops and recreates only what the dump holds: a table created after the backup
+    would stay, and the next `migrate` would fail to create it again.
+    """
+    saved = set(TOC_TABLE.findall(listing))
+    schemas = sorted({schema for schema, _ in saved}) or ["public"]
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT schemaname, tablename FROM pg_tables WHERE schemaname = ANY(%s)", [schemas]
+        )
+        for schema, table in cursor.fetchall():
+            if (schema, table) not in saved:
+                quote = connection.ops.quote_name
+                cursor.execute(f"DROP TABLE IF EXISTS {quote(schema)}.{quote(table)} CASCADE")
 
 
 # --- reading and restoring an archive ------------------------------------------------------
