@@ -64,6 +64,15 @@ class Deadline:
         return left
 
 
+def _server_user():
+    try:
+        return pwd.getpwnam("postgres")
+    except KeyError:
+        raise DrillError(
+            "as root, the drill runs PostgreSQL as the 'postgres' user: none here"
+        ) from None
+
+
 class Cluster:
     """A throwaway PostgreSQL in `folder`, on 127.0.0.1:`port`, owned by a non-root user."""
 
@@ -72,7 +81,7 @@ class Cluster:
         self.data = folder / "pgdata"
         self.port = free_port()
         self.password = secrets.token_urlsafe(18)
-        self.owner = pwd.getpwnam("postgres") if os.geteuid() == 0 else None
+        self.owner = _server_user() if os.geteuid() == 0 else None
         self.started = False
 
     def _run(self, *args: str) -> None:
