@@ -217,9 +217,12 @@ def _add_media(tar: tarfile.TarFile, root: Path, files: dict) -> dict:
 
 
 def _dump_database(connection, dump: Path, pg_bin_dir: str) -> dict:
-    if connection.vendor == "sqlite":
+    if connection.vendor != "sqlite":
+        return _pg_dump(connection, dump, pg_bin_dir)
+    try:
         return _dump_sqlite(connection, dump)
-    return _pg_dump(connection, dump, pg_bin_dir)
+    except sqlite3.Error as error:
+        raise BackupError(f"SQLite a refusé la copie de la base : {error}") from error
 
 
 def _sqlite_path(connection) -> str:
@@ -381,20 +384,21 @@ def restore_backup(
     connection = connections[alias]
     media_root = Path(settings.MEDIA_ROOT)
     media_root.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="consortium-restauration-") as scratch:
-        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=media_root))
-        try:
-            log("Vérification de l'archive…")
-            manifest, dump = _unpack(path, connection.vendor, Path(scratch), staging)
-            if not confirm(manifest):
-                raise BackupError("Restauration annulée : rien n'a été modifié.")
-            log(f"Restauration de la base ({connection.vendor})…")
-            _restore_database(connection, dump, pg_bin_dir)
-            log("Remplacement des fichiers médias…")
-            _replace_media(staging / MEDIA_DIR, media_root, staging)
-            content_changed()  # the cached public pages show what the database no longer has
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+    # Private (0700), and on the media volume, which has room for the dump as well (/tmp may
+    # be small) and lets the media files be put in place by renaming them.
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=media_root))
+    try:
+        log("Vérification de l'archive…")
+        manifest, dump = _unpack(path, connection.vendor, staging / "base", staging)
+        if not confirm(manifest):
+            raise BackupError("Restauration annulée : rien n'a été modifié.")
+        log(f"Restauration de la base ({connection.vendor})…")
+        _restore_database(connection, dump, pg_bin_dir)
+        log("Remplacement des fichiers médias…")
+        _replace_media(staging / MEDIA_DIR, media_root, staging)
+        content_changed()  # the cached public pages show what the database no longer has
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return RestoreResult(
         manifest=manifest,
         database_size=manifest["files"][DUMP_NAMES[connection.vendor]]["size"],
@@ -481,7 +485,13 @@ def _extract_checked(tar: tarfile.TarFile, member, target: Path, expected: dict)
 
 def _restore_database(connection, dump: Path, pg_bin_dir: str) -> None:
     if connection.vendor == "sqlite":
-        _restore_sqlite(connection, dump)
+        try:
+            _restore_sqlite(connection, dump)
+        except sqlite3.Error as error:
+            raise BackupError(
+                f"SQLite a refusé la restauration ({error}) : arrêtez le portail et ses tâches "
+                "de fond, puis recommencez."
+            ) from error
     else:
         _pg_restore(connection, dump, pg_bin_dir)
 
