@@ -153,6 +153,9 @@ def test_refusals_change_nothing_and_the_restore_brings_back_only_what_was_saved
     for bad, message in refused_archives(archive, tmp_path):
         with pytest.raises(CommandError, match=message):
             restore(bad, yes=True)
+        with pytest.raises(CommandError, match=message):
+            restore(bad, check=True)
+    assert "Archive intacte (rien n'a été restauré)" in restore(archive, check=True)
     with pytest.raises(CommandError, match="--yes"):  # no terminal to ask on
         restore(archive)
     monkeypatch.setattr("sys.stdin", _Terminal())
@@ -209,7 +212,7 @@ class _Terminal(io.StringIO):
 
 
 @pytest.mark.django_db
-def test_the_archive_has_a_manifest_with_checksums_and_is_private(settings, tmp_path):
+def test_the_archive_has_a_manifest_with_checksums_and_is_private(settings, tmp_path, pg_clients):
     media = Path(settings.MEDIA_ROOT)
     (media / "dossiers").mkdir(parents=True)
     (media / "dossiers" / "bilan.pdf").write_bytes(b"%PDF bilan")

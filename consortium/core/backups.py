@@ -373,12 +373,13 @@ def restore_backup(
     alias: str = "default",
     pg_bin_dir: str = "",
     confirm: Callable[[dict], bool] = lambda manifest: True,
+    check_only: bool = False,
     log=_silent,
 ) -> RestoreResult:
     """Check the archive at `path`, ask `confirm`, then restore the database and MEDIA_ROOT.
 
     Nothing is changed when the archive is unreadable, corrupted, of another database vendor,
-    or when `confirm` answers no.
+    or when `confirm` answers no; nor ever with `check_only`, which stops after the check.
     """
     started = time.monotonic()
     connection = connections[alias]
@@ -390,6 +391,8 @@ def restore_backup(
     try:
         log("Vérification de l'archive…")
         manifest, dump = _unpack(path, connection.vendor, staging / "base", staging)
+        if check_only:
+            return _result(manifest, connection.vendor, started)
         if not confirm(manifest):
             raise BackupError("Restauration annulée : rien n'a été modifié.")
         log(f"Restauration de la base ({connection.vendor})…")
@@ -399,9 +402,13 @@ def restore_backup(
         content_changed()  # the cached public pages show what the database no longer has
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    return _result(manifest, connection.vendor, started)
+
+
+def _result(manifest: dict, vendor: str, started: float) -> RestoreResult:
     return RestoreResult(
         manifest=manifest,
-        database_size=manifest["files"][DUMP_NAMES[connection.vendor]]["size"],
+        database_size=manifest["files"][DUMP_NAMES[vendor]]["size"],
         media_files=manifest["media"]["files"],
         seconds=time.monotonic() - started,
         warnings=_migration_warnings(manifest),

@@ -34,6 +34,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Ne pas demander de confirmation (scripts).",
         )
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="Vérifier seulement l'archive (sommes de contrôle, moteur), sans rien restaurer.",
+        )
         parser.add_argument("--database", default="default", help="Alias de la base (default).")
         parser.add_argument(
             "--pg-bin-dir",
@@ -41,7 +46,7 @@ class Command(BaseCommand):
             help="Dossier de pg_restore (par défaut BACKUP_PG_BIN_DIR, sinon le PATH).",
         )
 
-    def handle(self, *args, archive, yes, database, pg_bin_dir, **options):
+    def handle(self, *args, archive, yes, check, database, pg_bin_dir, **options):
         path = self._archive(archive)
         bin_dir = settings.BACKUP_PG_BIN_DIR if pg_bin_dir is None else pg_bin_dir
         self.stdout.write(f"Archive : {path}")
@@ -51,10 +56,20 @@ class Command(BaseCommand):
                 alias=database,
                 pg_bin_dir=bin_dir,
                 confirm=lambda manifest: yes or self._confirm(manifest, database),
+                check_only=check,
                 log=self.stdout.write,
             )
         except BackupError as error:
             raise CommandError(str(error)) from error
+        if check:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Archive intacte (rien n'a été restauré) : base "
+                    f"({french_size(result.database_size)}) et {result.media_files} fichier(s) "
+                    f"médias du {result.manifest['created_at']}."
+                )
+            )
+            return
         for warning in result.warnings:
             self.stdout.write(self.style.WARNING(warning))
         self.stdout.write(
