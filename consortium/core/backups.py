@@ -19,6 +19,7 @@ command line); pg_dump and pg_restore must be of the server's major version (a c
 later writes `SET transaction_timeout`, which a server before 17 rejects).
 """
 
+import contextlib
 import hashlib
 import io
 import json
@@ -390,7 +391,9 @@ def restore_backup(
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=media_root))
     try:
         log("Vérification de l'archive…")
-        manifest, dump = _unpack(path, connection.vendor, staging / "base", staging)
+        manifest, dump = _unpack(
+            path, connection.vendor, staging / "base", staging, write=not check_only
+        )
         if check_only:
             return _result(manifest, connection.vendor, started)
         if not confirm(manifest):
@@ -415,8 +418,13 @@ def _result(manifest: dict, vendor: str, started: float) -> RestoreResult:
     )
 
 
-def _unpack(path: Path, vendor: str, scratch: Path, staging: Path) -> tuple[dict, Path]:
-    """Extract the archive into `scratch` (database) and `staging` (media), checking each file."""
+def _unpack(
+    path: Path, vendor: str, scratch: Path, staging: Path, *, write: bool = True
+) -> tuple[dict, Path]:
+    """Extract the archive into `scratch` (database) and `staging` (media), checking each file.
+
+    With `write=False`, only read and check: nothing is written.
+    """
     if not path.is_file():
         raise BackupError(f"Archive introuvable : {path}")
     try:
@@ -430,14 +438,14 @@ def _unpack(path: Path, vendor: str, scratch: Path, staging: Path) -> tuple[dict
                 if member.name == MANIFEST:
                     continue
                 target = _target(member, expected, dump_name, scratch, staging)
-                _extract_checked(tar, member, target, expected.pop(member.name))
+                _extract_checked(tar, member, target if write else None, expected.pop(member.name))
     except (tarfile.TarError, EOFError, OSError, ValueError, KeyError, TypeError) as error:
         raise BackupError(f"Archive illisible ou corrompue ({path.name}) : {error}") from error
     if expected:
         raise BackupError(
             f"Archive incomplète ({path.name}) : {len(expected)} fichier(s) du manifeste absent(s)."
         )
-    if not (scratch / dump_name).is_file():
+    if dump_name not in manifest["files"]:
         raise BackupError(f"Archive incomplète ({path.name}) : la base de données manque.")
     return manifest, scratch / dump_name
 
@@ -475,14 +483,16 @@ def _target(member, expected: dict, dump_name: str, scratch: Path, staging: Path
     return staging.joinpath(*name.parts)
 
 
-def _extract_checked(tar: tarfile.TarFile, member, target: Path, expected: dict) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _extract_checked(tar: tarfile.TarFile, member, target: Path | None, expected: dict) -> None:
     digest = hashlib.sha256()
     source = tar.extractfile(member)
-    with target.open("wb") as output:
+    if target:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("wb") if target else contextlib.nullcontext() as output:
         while chunk := source.read(CHUNK):
             digest.update(chunk)
-            output.write(chunk)
+            if output:
+                output.write(chunk)
     if member.size != expected["size"] or digest.hexdigest() != expected["sha256"]:
         raise BackupError(
             f"Archive corrompue : la somme de contrôle de « {member.name} » ne correspond pas "
