@@ -171,6 +171,7 @@ def test_refusals_change_nothing_and_the_restore_brings_back_only_what_was_saved
     assert connections[TARGET].introspection.table_names() == saved_tables
     assert media_files(media) == saved_media
     assert "Restauration terminée" in output
+    assert "guide" not in output and "avant@" not in output  # counts and sizes only
     assert not any(path.name.startswith(".restauration-") for path in media.iterdir())
 
 
@@ -288,3 +289,14 @@ def test_a_client_of_the_wrong_major_version_is_refused(monkeypatch, client, ser
     monkeypatch.setattr(backups, "_client_major", lambda program: client)
     with pytest.raises(BackupError, match=f"client PostgreSQL {server}"):
         backups._check_client("/usr/bin/pg_dump", server)
+
+
+def test_restore_says_when_the_archive_and_the_code_have_different_migrations():
+    known = backups.MigrationLoader(None, ignore_no_migrations=True).graph.nodes
+    applied = sorted(f"{app}.{name}" for app, name in known)
+
+    assert backups._migration_warnings({"migrations": applied}) == []
+    older = backups._migration_warnings({"migrations": applied[1:]})
+    assert len(older) == 1 and "lancez « python manage.py migrate »" in older[0]
+    newer = backups._migration_warnings({"migrations": [*applied, "core.9999_futur"]})
+    assert len(newer) == 1 and "version plus récente" in newer[0]
