@@ -16,6 +16,18 @@ RUN apt-get update \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext \
     && rm -rf /var/lib/apt/lists/*
 
+# pg_dump and pg_restore for `manage.py backup` / `restore`, of the server's major version
+# (postgres:15 in docker-compose.yml), from the PostgreSQL project's repository: Debian's own
+# client is newer, and a client of 17 or later writes `SET transaction_timeout`, which a
+# server of 15 rejects when restoring.
+ARG PG_MAJOR=15
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates postgresql-common \
+    && /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y \
+    && apt-get install -y --no-install-recommends postgresql-client-${PG_MAJOR} \
+    && rm -rf /var/lib/apt/lists/*
+ENV DJANGO_BACKUP_PG_BIN_DIR=/usr/lib/postgresql/${PG_MAJOR}/bin
+
 # The code belongs to root and is read-only for the process; only var/ and the user's home
 # (where gunicorn puts its control socket, for gunicornc) are writable.
 RUN groupadd --system --gid 10001 app \
@@ -35,8 +47,8 @@ COPY . .
 RUN export DJANGO_SECRET_KEY=build-only-not-a-secret \
     && python manage.py collectstatic --noinput \
     && python manage.py compilemessages --ignore=.venv --ignore=var \
-    && mkdir -p var/media var/celery var/mail \
-    && chown -R app:app var/media var/celery var/mail \
+    && mkdir -p var/media var/celery var/mail var/backups \
+    && chown -R app:app var/media var/celery var/mail var/backups \
     && chmod 0755 docker/entrypoint.sh
 
 USER app

@@ -227,6 +227,10 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Archives of `manage.py backup` (database + media), and the folder of pg_dump/pg_restore when
+# the ones on PATH are not of the server's major version (e.g. /usr/lib/postgresql/15/bin).
+BACKUP_ROOT = env.path("DJANGO_BACKUP_ROOT", default=str(VAR_DIR / "backups"))
+BACKUP_PG_BIN_DIR = env("DJANGO_BACKUP_PG_BIN_DIR", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
