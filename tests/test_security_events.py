@@ -11,6 +11,7 @@ import pytest
 from allauth.core import context as allauth_context
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
@@ -369,3 +370,54 @@ def test_only_superusers_read_the_extract(coordinator_client):
     url = reverse("security_log_export", args=["csv"])
     assert coordinator_client.get(url, _period()).status_code == 404
     assert not entries(AuditAction.SECURITY_LOG_EXPORTED)
+
+
+# --- Sessions and refusals -------------------------------------------------------------------
+
+
+def test_logging_in_gives_a_new_session_key(client):
+    partner = UserFactory()
+    client.get(LOGIN)
+    client.session.save()
+    before = client.session.session_key
+    login(client, partner.email)
+    assert client.session.session_key != before
+    assert client.session["_auth_user_id"] == str(partner.pk)
+
+
+def test_a_session_logged_out_opens_nothing_any_more(client):
+    partner = UserFactory()
+    login(client, partner.email)
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    client.post("/accounts/logout/")
+    replay = Client()
+    replay.cookies[django_settings.SESSION_COOKIE_NAME] = cookie
+    assert replay.get(reverse("members:space")).status_code == 302  # to the login
+
+
+def test_a_new_password_ends_the_other_sessions_and_a_disabled_account_every_one(client):
+    partner = UserFactory()
+    elsewhere = Client()
+    login(elsewhere, partner.email)
+    login(client, partner.email)
+    new = "un-tout-nouveau-mot-de-passe-2027"
+    change = {"oldpassword": PASSWORD, "password1": new, "password2": new}
+    assert client.post("/accounts/password/change/", change).status_code == 302
+    assert elsewhere.get(reverse("members:space")).status_code == 302  # signed out
+    assert client.get(reverse("members:space")).status_code == 200  # this one stays
+
+    partner.is_active = False
+    partner.save(update_fields=["is_active"])
+    assert client.get(reverse("members:space")).status_code == 302
+
+
+def test_a_refused_role_page_is_logged_without_forging_lines(partner_client, partner, caplog):
+    url = reverse("members:validation_decide", args=[1, "valider"]).replace(
+        "valider", "valider%0Afaux accès accordé"
+    )
+    with caplog.at_level("WARNING", logger="consortium.security"):
+        assert partner_client.get(url).status_code == 404
+    (record,) = [r for r in caplog.records if r.name == "consortium.security"]
+    line = record.getMessage()
+    assert f"account #{partner.pk}, rule is_coordinator, GET" in line
+    assert "\n" not in line and "\\n" in line

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from . import health
 from .exports import csv_response, xlsx_response
 from .forms import SecurityExtractForm
+from .permissions import log_refusal
 from .security import extract_header, extract_rows, security_action_labels
 from .services import security_log_export_record
 
@@ -36,6 +37,7 @@ def _superuser_required(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not request.user.is_superuser:
+            log_refusal(request, "is_superuser")
             raise Http404
         return view(request, *args, **kwargs)
 
