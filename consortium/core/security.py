@@ -19,7 +19,9 @@ import ipaddress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from allauth.account.adapter import get_adapter
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -109,12 +111,10 @@ def client_network(request) -> str:
     The address is read as the login rate limits read it (allauth, behind
     ALLAUTH_TRUSTED_PROXY_COUNT proxies); "" when there is none or it is not an address.
     """
-    from allauth.core.internal.httpkit import get_client_ip
-
     try:
-        address = ipaddress.ip_address(get_client_ip(request) or "")
-    except ValueError:
-        return ""
+        address = ipaddress.ip_address(get_adapter().get_client_ip(request))
+    except (ValueError, PermissionDenied, ImproperlyConfigured):
+        return ""  # no address, not an address, or fewer proxies than declared
     prefix = IPV4_PREFIX if address.version == 4 else IPV6_PREFIX
     return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
 
