@@ -78,7 +78,7 @@ def _security_event(request, user, action, **extra):
 @receiver(account_signals.user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
     # allauth's own signal: sent by its login flow only (after the second factor), not by
-    # Django's login() that tests and the admin's force_login call.
+    # Django's login() alone (the test client's force_login).
     records = get_authentication_records(request, user)
     # "password", "mfa:totp", "mfa:recovery_codes": the factors, never what allauth's
     # records also hold (the address typed).
