@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
-from consortium.core.views import healthz
+from consortium.core.views import healthz, security_log, security_log_export
 
 # Staff sign in through allauth like everyone (its rate limits, second factor), never
 # through the admin's own login form.
@@ -19,6 +19,9 @@ urlpatterns = [
     path("", include("evaluations.urls")),
     path("", include("coordination.urls")),
     path("healthz", healthz, name="healthz"),
+    # The data-protection officer's extract of security events (superusers only).
+    path("securite/journal/", security_log, name="security_log"),
+    path("securite/journal.<str:fmt>", security_log_export, name="security_log_export"),
     path("accounts/", include("allauth.urls")),
     # The language switch sets a preference cookie and nothing else: it takes no CSRF
     # token, so that anonymous pages carry no form token and no CSRF cookie, and can be

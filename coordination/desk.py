@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from consortium.core.enums import OutboxStatus
 from consortium.core.french import french_order
 from consortium.core.models import AuditLogEntry, OutboxMessage
+from consortium.core.security import private_security_actions
 from evaluations import figures
 from evaluations.models import Measurement
 from evaluations.querysets import trainings_not_surveyed
@@ -397,10 +398,10 @@ def key_figures(now=None) -> dict:
 
 
 def recent_activity(limit: int = 12) -> list[AuditLogEntry]:
-    """The latest entries of the audit log, who did what."""
-    return list(
-        AuditLogEntry.objects.select_related("actor").order_by("-created_at", "-pk")[:limit]
-    )
+    """The latest entries of the audit log, who did what in the network: not who signed
+    in or downloaded what (the data-protection officer's extract, consortium.core.security)."""
+    entries = AuditLogEntry.objects.exclude(action__in=private_security_actions())
+    return list(entries.select_related("actor").order_by("-created_at", "-pk")[:limit])
 
 
 def action_labels() -> dict:

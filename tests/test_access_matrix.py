@@ -53,7 +53,8 @@ from member_factories import (
 
 import consortium.urls
 from consortium.core.enums import AuditAction, Role
-from consortium.core.models import OutboxMessage
+from consortium.core.exports import XLSX_TYPE
+from consortium.core.models import AuditLogEntry, OutboxMessage
 from consortium.core.services import audit_log_record, heartbeat_record
 from events.models import CalendarFeed, ReminderPolicy
 from members.enums import (
@@ -534,6 +535,23 @@ def _assert_answer(response, expected: Expect, requested: str, kwargs: dict):
         assert parse_qs(location.query).get("next") == [requested]
 
 
+# Downloads of lists (spreadsheets, one's data as JSON) must leave an export entry in the
+# audit log (consortium.core.services.export_record); files and PDFs are documents.
+EXPORT_TYPES = ("text/csv", XLSX_TYPE, "application/json")
+EXPORT_ACTIONS = (AuditAction.DATA_EXPORTED, AuditAction.SECURITY_LOG_EXPORTED)
+
+
+def _exports_logged() -> int:
+    return AuditLogEntry.objects.filter(action__in=EXPORT_ACTIONS).count()
+
+
+def _is_export(response) -> bool:
+    disposition = response.get("Content-Disposition", "")
+    return disposition.startswith("attachment") and response.get("Content-Type", "").startswith(
+        EXPORT_TYPES
+    )
+
+
 @pytest.mark.parametrize("name", sorted(ROUTES))
 def test_access(samples, subtests, name):
     """Every role on one route, the sample objects built once (one subtest per role)."""
@@ -544,6 +562,7 @@ def test_access(samples, subtests, name):
         with subtests.test(role=role):
             client = Client()
             _log_in(client, role, samples)
+            logged = _exports_logged()
             response = client.get(url)
             if response.streaming:
                 # Reading a streamed download to the end closes its file (the test
@@ -551,6 +570,8 @@ def test_access(samples, subtests, name):
                 # test's database connection.
                 b"".join(response.streaming_content)
             _assert_answer(response, row.expected(role), url, kwargs)
+            if _is_export(response):
+                assert _exports_logged() == logged + 1, f"{url}: an export not in the audit log"
 
 
 def _private_view(request):

@@ -17,11 +17,15 @@ from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import ValidationError
 from django.shortcuts import resolve_url
 
+from .enums import AuditAction
 from .models import User
 from .outbox import outbox_enqueue_message
 from .permissions import can_observe
+from .security import identifier_digest, request_data
+from .services import audit_log_record
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -58,6 +62,20 @@ class AccountAdapter(DefaultAccountAdapter):
             return resolve_url(settings.DESK_URL)
         return super().get_login_redirect_url(request)
 
+    def pre_authenticate(self, request, **credentials) -> None:
+        """allauth's rate limit on failed logins; an attempt it stops is a failed login too
+        (recorded as locked: at most the "login" rate limit's attempts per client)."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            _login_failed(request, credentials, locked=True)
+            raise
+
+    def authentication_failed(self, request, **credentials) -> None:
+        """A wrong password (at login or when asked again): recorded without the password,
+        the identifier typed as a keyed digest (consortium.core.security)."""
+        _login_failed(request, credentials)
+
     def send_notification_mail(
         self,
         template_prefix: str,
@@ -81,3 +99,15 @@ def account_of(email: str) -> User | None:
         address = EmailAddress.objects.filter(email__iexact=email).select_related("user")
         user = next((row.user for row in address[:1]), None)
     return user
+
+
+def _login_failed(request, credentials: dict, **extra) -> None:
+    identifier = credentials.get("email") or credentials.get("username") or ""
+    signed_in = request.user if request.user.is_authenticated else None
+    extra["reauthentication"] = signed_in is not None
+    audit_log_record(
+        actor=signed_in,
+        action=AuditAction.LOGIN_FAILED,
+        target=account_of(identifier) if identifier else None,
+        data=request_data(request, identifier=identifier_digest(identifier), **extra),
+    )

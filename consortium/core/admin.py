@@ -5,6 +5,8 @@ from django.utils.translation import ngettext
 
 from .models import AuditLogEntry, OutboxMessage, User, WorkerHeartbeat
 from .outbox import outbox_retry
+from .security import private_security_actions
+from .services import rights_change_record, user_rights
 
 # The admin speaks of the portal, not of the framework it is built on.
 admin.site.site_header = _("Administration du portail du consortium éveil artistique et culturel")
@@ -35,6 +37,19 @@ class UserAdmin(BaseUserAdmin):
             readonly += ["is_staff", "is_superuser", "groups"]
         return readonly
 
+    def save_model(self, request, obj, form, change):
+        # Rights before the change, kept on the request (the ModelAdmin is shared).
+        request._rights_before = user_rights(User.objects.get(pk=obj.pk)) if change else set()
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        rights_change_record(
+            actor=request.user,
+            user=form.instance,
+            before=getattr(request, "_rights_before", set()),
+        )
+
     def has_change_permission(self, request, obj=None):
         # Editing a superuser (password, address) would be a way to become one.
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
@@ -51,6 +66,13 @@ class AuditLogEntryAdmin(admin.ModelAdmin):
     search_fields = ["action", "target_repr__folded_contains", "message__folded_contains"]
     list_select_related = ["actor", "target_type"]
     date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        # Connections and downloads are for superusers (the data-protection officer).
+        entries = super().get_queryset(request)
+        if request.user.is_superuser:
+            return entries
+        return entries.exclude(action__in=private_security_actions())
 
     def has_add_permission(self, request):
         return False

@@ -13,10 +13,13 @@ class CoreConfig(AppConfig):
         # signals: audit log, role permissions, page cache. tasks: the outbox asks for its
         # send task by name, so it must be registered in every process that queues e-mails
         # (web, commands), not only where Celery's autodiscovery runs (the worker).
-        from . import french, privacy, signals, tasks  # noqa: F401
+        from . import french, privacy, security, signals, tasks  # noqa: F401
 
         french.install()
 
         privacy.register_core_rules()
         # Each app declares its personal data in its own privacy.py.
         autodiscover_modules("privacy")
+        # Each app declares which of its audit actions are security events (security.py).
+        security.register_core_security_actions()
+        autodiscover_modules("security")

@@ -1,8 +1,14 @@
 """Helpers of the project's forms."""
 
-from django import forms
-from django.core.exceptions import ValidationError
+from datetime import timedelta
 
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .security import Extract, SecurityKind
 from .validators import reject_html
 
 
@@ -23,3 +29,46 @@ class PlainTextMixin:
         for field in self.fields.values():
             if isinstance(field, forms.CharField) and not isinstance(field, forms.URLField):
                 field.validators.append(reject_html)
+
+
+class _DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class SecurityExtractForm(forms.Form):
+    """The period and kind of the data-protection officer's extract of security events.
+
+    The log keeps one year (AUDIT_LOG_RETENTION_DAYS): a longer period would promise what
+    has been purged."""
+
+    start = forms.DateField(label=_("Du"), widget=_DateInput())
+    end = forms.DateField(label=_("Au (inclus)"), widget=_DateInput())
+    kind = forms.ChoiceField(
+        label=_("Événements"),
+        required=False,
+        choices=[("", _("Tous les événements de sécurité")), *SecurityKind.choices],
+    )
+
+    @classmethod
+    def initial_period(cls) -> dict:
+        today = timezone.localdate()
+        return {"start": today - timedelta(days=30), "end": today}
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            raise forms.ValidationError(_("La date de début doit précéder la date de fin."))
+        if start and end and (end - start).days > settings.AUDIT_LOG_RETENTION_DAYS:
+            raise forms.ValidationError(
+                _("Le journal est conservé %(days)s jours : choisissez une période plus courte.")
+                % {"days": settings.AUDIT_LOG_RETENTION_DAYS}
+            )
+        return cleaned
+
+    def extract(self):
+        data = self.cleaned_data
+        return Extract(start=data["start"], end=data["end"], kind=data.get("kind") or "")

@@ -27,8 +27,13 @@ def coordinators(user) -> bool:
     return is_coordinator(user)
 
 
+def superusers(user) -> bool:
+    return user.is_authenticated and user.is_superuser
+
+
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Accueil"), "pages:home", everyone, 0),
+    NavItem(_("Journal de sécurité"), "security_log", superusers, 95),
     NavItem(_("Administration"), "admin:index", coordinators, 100),
 ]
 

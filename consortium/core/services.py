@@ -35,6 +35,41 @@ def audit_log_record(
     return entry
 
 
+def export_record(
+    *,
+    actor: User,
+    export: str,
+    fmt: str,
+    rows: int | None = None,
+    target: models.Model | None = None,
+    **details,
+) -> AuditLogEntry:
+    """Log that `actor` downloaded the export `export` (a slug) as `fmt`.
+
+    `rows`: how many lines it held, when known; `details`: what chose them (a period,
+    the names of the filters used: never their values, which may be free text).
+    """
+    data = {"export": export, "format": fmt, **details}
+    if rows is not None:
+        data["rows"] = rows
+    return audit_log_record(actor=actor, action=AuditAction.DATA_EXPORTED, target=target, data=data)
+
+
+def security_log_export_record(*, actor: User, extract, fmt: str, rows: int) -> AuditLogEntry:
+    """Log that `actor` downloaded the security events of `extract` (a security.Extract):
+    reading the log is itself in the log."""
+    return audit_log_record(
+        actor=actor,
+        action=AuditAction.SECURITY_LOG_EXPORTED,
+        data={
+            "format": fmt,
+            "rows": rows,
+            "kind": extract.kind or "tout",
+            "period": f"{extract.start.isoformat()}/{extract.end.isoformat()}",
+        },
+    )
+
+
 def _target_repr(target: models.Model) -> str:
     # A user's name or address is personal data: the log names accounts by number.
     if isinstance(target, User):
@@ -90,6 +125,30 @@ def role_revoke(*, user: User, role: Role, actor: User | None) -> None:
     audit_log_record(
         actor=actor, action=AuditAction.ROLE_REVOKED, target=user, data={"role": role.value}
     )
+
+
+def user_rights(user: User) -> set[str]:
+    """The groups of `user`, and "staff" / "superuser" when the account is."""
+    rights = set(user.groups.values_list("name", flat=True))
+    rights |= {
+        name for name, held in (("staff", user.is_staff), ("superuser", user.is_superuser)) if held
+    }
+    return rights
+
+
+def rights_change_record(*, actor: User, user: User, before: set[str]) -> None:
+    """Log each right `user` gained or lost since `before` (a change made in the admin:
+    groups, staff, superuser), as the role services log theirs."""
+    after = user_rights(user)
+    changes = [
+        (AuditAction.ROLE_GRANTED, after - before),
+        (AuditAction.ROLE_REVOKED, before - after),
+    ]
+    for action, names in changes:
+        for name in sorted(names):
+            audit_log_record(
+                actor=actor, action=action, target=user, data={"role": name, "via": "admin"}
+            )
 
 
 def heartbeat_record(*, worker: str) -> WorkerHeartbeat:

@@ -19,6 +19,7 @@ from consortium.core.exceptions import DomainError
 from consortium.core.exports import csv_response, xlsx_response
 from consortium.core.pagination import paginate
 from consortium.core.permissions import observer_required
+from consortium.core.services import export_record
 
 from .. import reports as services
 from ..exports import DATASETS
@@ -123,6 +124,7 @@ def report_pdf(request, pk):
 @require_GET
 def report_xlsx(request, pk):
     report = _ready(pk)
+    export_record(actor=request.user, export="rapport-activite", fmt="xlsx", target=report)
     return xlsx_response(
         filename=f"{_stem(report)}.xlsx", sheets=services.report_sheets(report.figures)
     )
@@ -137,6 +139,13 @@ def export(request, dataset, fmt):
     _form, period = _export_period(request)
     header, rows = chosen.build(period)
     filename = f"{dataset}-{period.start:%Y-%m-%d}-{period.end:%Y-%m-%d}.{fmt}"
+    export_record(
+        actor=request.user,
+        export=dataset,
+        fmt=fmt,
+        rows=len(rows),
+        period=f"{period.start.isoformat()}/{period.end.isoformat()}",
+    )
     if fmt == "csv":
         return csv_response(filename=filename, header=header, rows=rows)
     return xlsx_response(filename=filename, sheets=[(str(chosen.label), [header, *rows])])

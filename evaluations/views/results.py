@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from consortium.core.exports import csv_response, xlsx_response
 from consortium.core.pagination import paginate
 from consortium.core.permissions import get_visible_object_or_404
+from consortium.core.services import export_record
 from members.access import member_required
 
 from ..enums import QuestionKind
@@ -113,11 +114,18 @@ def _filename(survey: Survey, extension: str) -> str:
     return f"questionnaire-{survey.pk}-{slugify(survey.title)[:50]}-{stamp}.{extension}"
 
 
+def _record_export(request, survey: Survey, fmt: str, rows) -> None:
+    export_record(
+        actor=request.user, export="reponses-questionnaire", fmt=fmt, rows=len(rows), target=survey
+    )
+
+
 @member_required
 @require_GET
 def survey_csv(request, pk):
     survey = _survey(request, pk)
     header, rows = _response_table(survey)
+    _record_export(request, survey, "csv", rows)
     return csv_response(filename=_filename(survey, "csv"), header=header, rows=rows)
 
 
@@ -126,5 +134,6 @@ def survey_csv(request, pk):
 def survey_xlsx(request, pk):
     survey = _survey(request, pk)
     header, rows = _response_table(survey)
+    _record_export(request, survey, "xlsx", rows)
     sheets = [(_("Synthèse"), _summary_table(survey)), (_("Réponses"), [header, *rows])]
     return xlsx_response(filename=_filename(survey, "xlsx"), sheets=sheets)

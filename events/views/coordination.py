@@ -28,6 +28,7 @@ from consortium.core.permissions import (
     is_coordinator,
     observer_required,
 )
+from consortium.core.services import export_record
 from members.models import Need
 
 from .. import documents, services
@@ -363,6 +364,7 @@ def registrations_csv(request, slug):
     """The registrations as a spreadsheet (UTF-8 with BOM and ";", as Excel in French expects)."""
     event = _event(request, slug)
     sessions = list(event.sessions.all())
+    export_record(actor=request.user, export="inscriptions", fmt="csv", target=event)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="inscriptions-{event.slug}.csv"'
     response.write("\ufeff")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from consortium.core.exceptions import DomainError
 from consortium.core.exports import csv_response, xlsx_response
 from consortium.core.permissions import coordinator_required
+from consortium.core.services import export_record
 
 from .. import services
 from ..forms.imports import ImportForm
@@ -80,6 +81,7 @@ def export(request, kind: str, extension: str):
         raise Http404
     rows = export_rows(kind)
     filename = f"reseau-{kind}.{extension}"
+    export_record(actor=request.user, export=f"reseau-{kind}", fmt=extension, rows=len(rows) - 1)
     if extension == "csv":
         return csv_response(filename=filename, header=rows[0], rows=rows[1:])
     return xlsx_response(filename=filename, sheets=[(str(KINDS[kind]), rows)])

@@ -26,6 +26,8 @@ from consortium.core.permissions import (
     is_coordinator,
     observer_required,
 )
+from consortium.core.security import filters_used
+from consortium.core.services import export_record
 
 from .. import labels, services
 from ..access import member_required, person_of, sees_everything
@@ -158,6 +160,7 @@ def need_export(request):
     needs = _filtered(request).qs.for_listing().with_counts().order_by("-created_at", "-pk")
     with_names = is_coordinator(request.user)
     stamp = timezone.localdate().isoformat()
+    export_record(actor=request.user, export="besoins", fmt="csv", filters=filters_used(request))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="besoins-{stamp}.csv"'
     response.write("\ufeff")

@@ -19,6 +19,7 @@ from consortium.core.french import french_order
 from consortium.core.pagination import paginate
 from consortium.core.permissions import is_coordinator
 from consortium.core.privacy import export_for
+from consortium.core.services import export_record
 
 from .. import services
 from ..access import member_required, person_of, sees_everything
@@ -344,6 +345,7 @@ def preferences(request):
 def export_data(request):
     """Everything linked to the account, as a JSON file to keep (RGPD, right of access)."""
     data = export_for(user=request.user)
+    export_record(actor=request.user, export="mes-donnees", fmt="json")
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",

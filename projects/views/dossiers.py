@@ -33,6 +33,8 @@ from consortium.core.permissions import (
     is_coordinator,
     observer_required,
 )
+from consortium.core.security import filters_used
+from consortium.core.services import export_record
 from consortium.core.workflows import available_transitions
 from members.access import person_of
 
@@ -272,6 +274,7 @@ def dossiers_csv(request):
     """The filtered list as a CSV that French spreadsheets open as is (BOM, semicolons)."""
     dossiers = _listing_order(_filtered(request).qs).prefetch_related("owners__user")
     stamp = timezone.localdate().isoformat()
+    export_record(actor=request.user, export="dossiers", fmt="csv", filters=filters_used(request))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="dossiers-{stamp}.csv"'
     response.write("\ufeff")
