@@ -17,6 +17,9 @@ class AuditAction(models.TextChoices):
     PASSWORD_RESET = "account.password_reset", _("Mot de passe réinitialisé")
     ROLE_GRANTED = "role.granted", _("Rôle attribué")
     ROLE_REVOKED = "role.revoked", _("Rôle retiré")
+    # Retention (consortium.core.privacy): no actor, the account named by its number only.
+    INACTIVITY_WARNED = "account.inactivity_warned", _("Compte inactif averti")
+    INACTIVE_DELETED = "account.inactive_deleted", _("Compte inactif supprimé")
 
 
 class OutboxStatus(models.TextChoices):
