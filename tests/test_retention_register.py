@@ -59,6 +59,14 @@ def test_the_page_states_each_rule_with_the_periods_the_code_applies(client, lan
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_page_names_no_other_period_outside_its_cookies(client, language):
+    html = _page(client, language)
+    before_cookies = html[: html.index('id="cookies"')]
+    assert _periods(unescape(before_cookies)) <= _expected(language)
+
+
+@pytest.mark.django_db
 def test_the_page_follows_a_changed_period(client, settings):
     settings.ATTENDANCE_RETENTION_DAYS = 5 * 365
     settings.PENDING_ACCOUNT_RETENTION_DAYS = 45
