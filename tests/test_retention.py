@@ -156,17 +156,19 @@ def test_a_warned_account_still_unused_after_the_notice_is_erased(settings):
     coordinator, observer = CoordinatorFactory(), ObserverFactory()
     for user in (coordinator, observer):
         User.objects.filter(pk=user.pk).update(last_login=timezone.now() - timedelta(days=3000))
-    idle = _inactive(settings)
-    assert inactive_accounts_warn() == 1  # the Département's own accounts are left out
+    idle, never = _inactive(settings), _inactive(settings)
+    User.objects.filter(pk=never.pk).update(last_login=None)  # imported, never came
+    assert inactive_accounts_warn() == 2  # the Département's own accounts are left out
 
     notice = timedelta(days=settings.INACTIVE_ACCOUNT_WARNING_DAYS)
     assert inactive_accounts_erase(now=timezone.now() + notice - timedelta(hours=1)) == 0
-    assert inactive_accounts_erase(now=timezone.now() + notice + timedelta(hours=1)) == 1
+    assert inactive_accounts_erase(now=timezone.now() + notice + timedelta(hours=1)) == 2
 
-    assert not User.objects.filter(pk=idle.pk).exists()
+    assert not User.objects.filter(pk__in=[idle.pk, never.pk]).exists()
     assert User.objects.filter(pk__in=[staff.pk, coordinator.pk, observer.pk]).count() == 3
-    entry = AuditLogEntry.objects.get(action=AuditAction.INACTIVE_DELETED)
-    assert entry.target_repr == f"utilisateur #{idle.pk}" and entry.actor is None
+    entries = AuditLogEntry.objects.filter(action=AuditAction.INACTIVE_DELETED)
+    assert {e.target_repr for e in entries} == {f"utilisateur #{u.pk}" for u in (idle, never)}
+    assert {e.actor for e in entries} == {None}
 
 
 def test_logging_in_after_the_warning_keeps_the_account(settings, client):
