@@ -548,13 +548,18 @@ def calendar_feed_regenerate(*, person: Person) -> CalendarFeed:
     return feed
 
 
+@transaction.atomic
 def registrations_anonymise_old(*, now=None) -> int:
     """Detach people from registrations of events over for the retention period.
 
-    The rows stay (with the organisation's name and the presences) for the counts.
+    The rows stay (status, the organisation's name, the presences per session) for the
+    counts of the activity report and the hours of a certificate; every account they
+    named goes: the person, who registered them, who marked each presence. Returns the
+    number of registrations that lost their person.
     """
     limit = (now or timezone.now()) - timedelta(days=settings.ATTENDANCE_RETENTION_DAYS)
     old_events = Event.objects.with_dates().filter(last_end__lt=limit).values("pk")
-    return Registration.objects.filter(event__in=old_events, person__isnull=False).update(
-        person=None
-    )
+    old = Registration.objects.filter(event__in=old_events)
+    Attendance.objects.filter(registration__in=old, marked_by__isnull=False).update(marked_by=None)
+    old.filter(registered_by__isnull=False).update(registered_by=None)
+    return old.filter(person__isnull=False).update(person=None)

@@ -84,3 +84,7 @@ class MembersAuditAction(models.TextChoices):
     NEED_TRIAGED = "members.need_triaged", _("Besoin traité")
     ACCOUNT_DELETED = "members.account_deleted", _("Compte supprimé")
     NETWORK_IMPORTED = "members.network_imported", _("Import de structures ou de personnes")
+    PENDING_ACCOUNT_DELETED = (
+        "members.pending_account_deleted",
+        _("Compte jamais confirmé ou validé supprimé"),
+    )

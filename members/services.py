@@ -1,10 +1,13 @@
 """Writes of the members app. Each service is atomic, keyword-only, and logs what matters."""
 
+from datetime import timedelta
+
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,12 +16,13 @@ from consortium.core.exceptions import DomainError, PermissionRefused
 from consortium.core.models import User
 from consortium.core.outbox import outbox_enqueue
 from consortium.core.permissions import can_observe
-from consortium.core.privacy import erase_account
+from consortium.core.privacy import erase_account, managed_accounts
 from consortium.core.services import audit_log_record
 from consortium.core.slugs import unique_slug
 from consortium.core.workflows import workflow_apply
 
 from .access import person_of
+from .consents import CONSENTS
 from .enums import (
     AffiliationStatus,
     ConsentPurpose,
@@ -59,25 +63,6 @@ from .workflows import (
 ORGANIZATION_RESERVED_SLUGS = ("couverture",)
 GROUP_RESERVED_SLUGS = ("nouveau",)
 
-DIGEST_CONSENT_VERSION = "2026-11"
-DIGEST_CONSENT_WORDING = (
-    "J'accepte de recevoir chaque semaine la lettre de veille du consortium "
-    "(appels à projets, financements et ressources adaptés à ma structure). "
-    "Je peux me désabonner à tout moment."
-)
-# The label and help text of `listed_publicly` in forms/space.py, as the referent reads them.
-PUBLIC_LISTING_CONSENT_VERSION = "2026-11"
-PUBLIC_LISTING_CONSENT_WORDING = (
-    "J'accepte que la structure figure dans l'annuaire public du réseau. "
-    "L'annuaire public montre le nom, le type, la commune et la présentation de la "
-    "structure, sans aucune donnée personnelle. Les membres du réseau voient toujours "
-    "sa fiche complète. Vous pourrez changer d'avis à tout moment."
-)
-CONSENT_WORDINGS = {
-    ConsentPurpose.DIGEST: (DIGEST_CONSENT_VERSION, DIGEST_CONSENT_WORDING),
-    ConsentPurpose.PUBLIC_LISTING: (PUBLIC_LISTING_CONSENT_VERSION, PUBLIC_LISTING_CONSENT_WORDING),
-}
-
 
 def _notify(*, user: User, name: str, context: dict) -> None:
     # Through the outbox, so that it is sent once, after the commit, by a worker. These
@@ -94,9 +79,13 @@ def _record_consent(*, person: Person | None, purpose: str, given: bool) -> None
     """Append what `person` agreed to (or withdrew), with the wording they were shown."""
     if person is None:  # the coordination without a profile acts for the organisation
         return
-    version, wording = CONSENT_WORDINGS[purpose]
+    wording = CONSENTS[purpose]
     ConsentRecord.objects.create(
-        person=person, purpose=purpose, given=given, wording_version=version, wording=wording
+        person=person,
+        purpose=purpose,
+        given=given,
+        wording_version=wording.version,
+        wording=wording.text(),
     )
 
 
@@ -414,6 +403,34 @@ def account_delete(*, actor: User) -> None:
     """
     audit_log_record(actor=None, action=MembersAuditAction.ACCOUNT_DELETED, target=actor)
     erase_account(user=actor)
+
+
+def pending_accounts() -> models.QuerySet:
+    """Accounts older than PENDING_ACCOUNT_RETENTION_DAYS never confirmed (no verified
+    address) or never validated (no active profile), the Département's own aside."""
+    limit = timezone.now() - timedelta(days=settings.PENDING_ACCOUNT_RETENTION_DAYS)
+    confirmed = EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
+    validated = Person.objects.filter(user=OuterRef("pk"), status=PersonStatus.ACTIVE)
+    return (
+        User.objects.filter(date_joined__lt=limit)
+        .exclude(Exists(confirmed) & Exists(validated))
+        .exclude(pk__in=User.objects.filter(managed_accounts()))
+    )
+
+
+def pending_accounts_delete() -> int:
+    """Retention (daily): erase the accounts never confirmed or validated in time, each
+    with an audit entry that names the account by its number only. Returns how many."""
+    users = list(pending_accounts())
+    for user in users:
+        _pending_account_delete(user)
+    return len(users)
+
+
+@transaction.atomic
+def _pending_account_delete(user: User) -> None:
+    audit_log_record(actor=None, action=MembersAuditAction.PENDING_ACCOUNT_DELETED, target=user)
+    erase_account(user=user)
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ from django.utils.text import slugify
 
 from consortium.core.models import User
 from consortium.core.seed import at_place, of_place
+from members.consents import CONSENTS
 from members.enums import (
     AffiliationStatus,
     ConsentPurpose,
@@ -45,7 +46,6 @@ from members.models import (
     Theme,
     WorkingGroup,
 )
-from members.services import DIGEST_CONSENT_VERSION, DIGEST_CONSENT_WORDING
 
 from .enums import (
     BudgetRange,
@@ -1578,13 +1578,14 @@ def _digest_subscribers(ctx) -> None:
     decided = ConsentRecord.objects.filter(purpose=ConsentPurpose.DIGEST)
     new = sorted(chosen - set(decided.values_list("person_id", flat=True)))
     Person.objects.filter(pk__in=new).update(wants_digest=True, updated_at=ctx["now"])
+    wording = CONSENTS[ConsentPurpose.DIGEST]
     ConsentRecord.objects.bulk_create(
         ConsentRecord(
             person_id=pk,
             purpose=ConsentPurpose.DIGEST,
             given=True,
-            wording_version=DIGEST_CONSENT_VERSION,
-            wording=DIGEST_CONSENT_WORDING,
+            wording_version=wording.version,
+            wording=wording.text(),
         )
         for pk in new
     )

@@ -32,6 +32,9 @@ class AuditAction(models.TextChoices):
     MFA_FAILED = "mfa.failed", _("Code de second facteur refusé")
     DATA_EXPORTED = "data.exported", _("Export de données")
     SECURITY_LOG_EXPORTED = "audit.security_log_exported", _("Export du journal de sécurité")
+    # Retention (consortium.core.privacy): no actor, the account named by its number only.
+    INACTIVITY_WARNED = "account.inactivity_warned", _("Compte inactif averti")
+    INACTIVE_DELETED = "account.inactive_deleted", _("Compte inactif supprimé")
 
 
 class OutboxStatus(models.TextChoices):

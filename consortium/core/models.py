@@ -85,6 +85,11 @@ class User(AbstractUser):
     language = models.CharField(
         _("langue des e-mails"), max_length=8, choices=settings.LANGUAGES, default="fr"
     )
+    # When the account, unused for INACTIVE_ACCOUNT_RETENTION_DAYS, was warned that it will
+    # be erased; a login clears it (consortium.core.privacy).
+    inactivity_warned_at = models.DateTimeField(
+        _("averti de son inactivité le"), null=True, blank=True, editable=False
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

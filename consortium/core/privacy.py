@@ -3,6 +3,11 @@
 Each app declares, in its `privacy.py`, one PersonalData rule per model that points
 to a user (directly or through a profile). The member area uses `export_for` and
 `erase_account`; a test checks that every such model has a rule.
+
+Inactive accounts (retention, daily through consortium.core.tasks): unused for
+INACTIVE_ACCOUNT_RETENTION_DAYS, an account is warned by e-mail; still unused
+INACTIVE_ACCOUNT_WARNING_DAYS later, it is erased. A login in between keeps it. The
+accounts the Département manages itself (staff, coordination, observation) are left out.
 """
 
 from dataclasses import dataclass, field
@@ -12,10 +17,18 @@ from typing import Literal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.sessions.models import Session
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
+from django.dispatch import receiver
+from django.urls import reverse
 from django.utils import timezone
+
+from .enums import AuditAction, Role
+from .outbox import outbox_enqueue
+from .retention import duration_lazy
+from .services import audit_log_record
 
 Erasure = Literal["delete", "anonymise", "cascade"]
 
@@ -66,21 +79,86 @@ def erase_account(*, user) -> None:
     get_user_model().objects.filter(pk=user.pk).delete()
 
 
-def inactive_accounts_erase(*, now=None) -> int:
-    """Erase the accounts unused for the retention period (privacy page: three years).
+def managed_accounts() -> Q:
+    """Accounts the Département manages itself, never erased by a retention rule: staff,
+    superusers and the coordination and observation roles. They are people at work for
+    the Département, whose accounts it closes when their mission ends (role withdrawn,
+    then account deleted in the admin)."""
+    return Q(is_staff=True) | Q(is_superuser=True) | Q(groups__name__in=Role.values)
 
-    Staff accounts are left to the Département, which manages its own staff.
-    """
+
+def inactive_accounts(*, now=None) -> models.QuerySet:
+    """Accounts nobody logged in to for INACTIVE_ACCOUNT_RETENTION_DAYS (managed ones aside)."""
     limit = (now or timezone.now()) - timedelta(days=settings.INACTIVE_ACCOUNT_RETENTION_DAYS)
-    inactive = (
-        get_user_model()
-        .objects.filter(is_staff=False, is_superuser=False)
-        .filter(Q(last_login__lt=limit) | Q(last_login__isnull=True, date_joined__lt=limit))
-    )
-    users = list(inactive)
+    unused = Q(last_login__lt=limit) | Q(last_login__isnull=True, date_joined__lt=limit)
+    User = get_user_model()
+    return User.objects.filter(unused).exclude(pk__in=User.objects.filter(managed_accounts()))
+
+
+def inactive_accounts_warn(*, now=None) -> int:
+    """Warn each inactive account, once, that it will be erased (daily).
+
+    The e-mail goes through the outbox, in the person's language, with the link to log
+    in: logging in keeps the account (`_login_cancels_warning`). Returns how many.
+    """
+    now = now or timezone.now()
+    users = list(inactive_accounts(now=now).filter(inactivity_warned_at__isnull=True))
     for user in users:
-        erase_account(user=user)
+        _warn(user, now)
     return len(users)
+
+
+@transaction.atomic
+def _warn(user, now) -> None:
+    user.inactivity_warned_at = now
+    user.save(update_fields=["inactivity_warned_at"])
+    erased_on = now + timedelta(days=settings.INACTIVE_ACCOUNT_WARNING_DAYS)
+    context = {
+        "erased_on": erased_on,
+        "inactive_for": duration_lazy(settings.INACTIVE_ACCOUNT_RETENTION_DAYS),
+        "login_url": settings.SITE_URL + reverse("account_login"),
+    }
+    outbox_enqueue(
+        template="account_inactivity_warning",
+        recipient=user,
+        context=context,
+        target=user,
+        kind=f"account_inactivity_warning:{now.date().isoformat()}",
+    )
+    audit_log_record(actor=None, action=AuditAction.INACTIVITY_WARNED, target=user)
+
+
+def inactive_accounts_erase(*, now=None) -> int:
+    """Erase the accounts warned INACTIVE_ACCOUNT_WARNING_DAYS ago and unused since (daily).
+
+    An account logged in to after its warning is kept, even if the login did not clear
+    the date. Each erasure leaves an audit entry naming the account by its number only.
+    """
+    now = now or timezone.now()
+    warned_before = now - timedelta(days=settings.INACTIVE_ACCOUNT_WARNING_DAYS)
+    users = list(
+        inactive_accounts(now=now)
+        .filter(inactivity_warned_at__lt=warned_before)
+        .exclude(last_login__gte=F("inactivity_warned_at"))
+    )
+    for user in users:
+        _erase_inactive(user)
+    return len(users)
+
+
+@transaction.atomic
+def _erase_inactive(user) -> None:
+    audit_log_record(actor=None, action=AuditAction.INACTIVE_DELETED, target=user)
+    erase_account(user=user)
+
+
+@receiver(user_logged_in)
+def _login_cancels_warning(sender, request, user, **kwargs) -> None:
+    # Logging in is what the warning asks for: the account is kept, and warned afresh
+    # only after another full period of inactivity.
+    if getattr(user, "inactivity_warned_at", None) is not None:
+        type(user).objects.filter(pk=user.pk).update(inactivity_warned_at=None)
+        user.inactivity_warned_at = None
 
 
 def _end_sessions(user) -> None:

@@ -23,7 +23,7 @@ from .outbox import (
     outbox_record_sent,
     outbox_sweep,
 )
-from .privacy import inactive_accounts_erase
+from .privacy import inactive_accounts_erase, inactive_accounts_warn
 from .services import audit_log_purge, heartbeat_record
 
 logger = logging.getLogger(__name__)
@@ -130,9 +130,11 @@ def outbox_sweep_task() -> None:
     outbox_sweep()
 
 
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True, autoretry_for=OUTAGE_ERRORS, retry_backoff=True, max_retries=5)
 def purge_expired_records() -> None:
-    """Apply the retention periods of the privacy page: e-mails, audit log, accounts (daily)."""
+    """Apply the retention periods of the privacy page (daily): e-mails, audit log, and
+    inactive accounts, erased when warned long enough ago, warned when newly inactive."""
     outbox_purge()
     audit_log_purge()
     inactive_accounts_erase()
+    inactive_accounts_warn()

@@ -5,6 +5,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
 from consortium.core.pagecache import public_page
+from consortium.core.retention import retention_rows
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -16,4 +17,16 @@ class PublicPage(TemplateView):
 home = PublicPage.as_view(template_name="pages/home.html")
 accessibility = PublicPage.as_view(template_name="pages/accessibility.html")
 legal_notice = PublicPage.as_view(template_name="pages/legal_notice.html")
-privacy = PublicPage.as_view(template_name="pages/privacy.html")
+
+
+class PrivacyPage(PublicPage):
+    """The retention table comes from consortium.core.retention: the periods the daily
+    services apply, never a copy of them."""
+
+    template_name = "pages/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(retention=retention_rows(), **kwargs)
+
+
+privacy = PrivacyPage.as_view()

@@ -292,9 +292,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consortium.core.tasks.outbox_sweep_task",
         "schedule": 60.0,
     },
+    # Retention (consortium.core.retention): e-mails, audit log, inactive accounts (warned,
+    # then erased), and accounts never confirmed or validated.
     "retention": {
         "task": "consortium.core.tasks.purge_expired_records",
         "schedule": crontab(hour=3, minute=17),
+    },
+    "pending-accounts": {
+        "task": "members.tasks.delete_pending_accounts",
+        "schedule": crontab(hour=3, minute=27),
     },
     # Hourly; the offsets (J-7, J-1…) are the coordinator's, in events.ReminderPolicy.
     "event-reminders": {
@@ -340,10 +346,17 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 WORKER_HEARTBEAT_MAX_AGE = 900  # seconds after which /healthz reports the worker as late
-# Retention periods stated on /donnees-personnelles/.
+# Retention periods, in days: the one place they are set. The daily services read them, and
+# /donnees-personnelles/ and docs/registre-des-traitements.md state them through
+# consortium.core.retention (tests/test_retention_register.py holds both to them).
 OUTBOX_RETENTION_DAYS = 365
 AUDIT_LOG_RETENTION_DAYS = 365
-INACTIVE_ACCOUNT_RETENTION_DAYS = 3 * 365
+# An account nobody logged in to for this long is warned by e-mail, then erased this many
+# days after the warning if still unused; accounts never confirmed or never validated go
+# after PENDING_ACCOUNT_RETENTION_DAYS.
+INACTIVE_ACCOUNT_RETENTION_DAYS = 2 * 365
+INACTIVE_ACCOUNT_WARNING_DAYS = 30
+PENDING_ACCOUNT_RETENTION_DAYS = 90
 ATTENDANCE_RETENTION_DAYS = 3 * 365  # then registrations and presences are anonymised
 # Surveys (evaluations): invitations at J+1 from this hour (Paris), caught up for a week at
 # most; a survey without a closing date closes this many days after its invitations; the

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from consortium.core.french import french_order
 from consortium.core.validators import reject_bidi_controls, reject_html, validate_phone
 
-from ..enums import OrganizationStatus, Sector
+from ..consents import CONSENTS
+from ..enums import ConsentPurpose, OrganizationStatus, Sector
 from ..models import AgeGroup, Discipline, Organization, OrganizationType
-from ..services import DIGEST_CONSENT_WORDING
 from .fields import CommuneChoiceField
 
 
@@ -98,13 +98,9 @@ class OrganizationForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     listed_publicly = forms.BooleanField(
-        label=_("J'accepte que la structure figure dans l'annuaire public du réseau"),
+        label=CONSENTS[ConsentPurpose.PUBLIC_LISTING].label,
         required=False,
-        help_text=_(
-            "L'annuaire public montre le nom, le type, la commune et la présentation de la "
-            "structure, sans aucune donnée personnelle. Les membres du réseau voient toujours "
-            "sa fiche complète. Vous pourrez changer d'avis à tout moment."
-        ),
+        help_text=CONSENTS[ConsentPurpose.PUBLIC_LISTING].help_text,
     )
 
     class Meta:
@@ -253,7 +249,7 @@ class PreferencesForm(forms.Form):
         help_text=_("Une semaine avant, puis la veille."),
         required=False,
     )
-    wants_digest = forms.BooleanField(label=DIGEST_CONSENT_WORDING, required=False)
+    wants_digest = forms.BooleanField(label=CONSENTS[ConsentPurpose.DIGEST].label, required=False)
     language = forms.ChoiceField(
         label=_("Langue des e-mails"),
         choices=settings.LANGUAGES,

@@ -31,6 +31,7 @@ from member_factories import (
 from consortium.core.models import AuditLogEntry, User
 from consortium.core.privacy import REGISTRY
 from members import services
+from members.consents import CONSENTS
 from members.enums import (
     AffiliationStatus,
     ConsentPurpose,
@@ -539,7 +540,7 @@ def test_the_recorded_listing_wording_is_the_one_the_form_shows():
     field = OrganizationForm().fields["listed_publicly"]
     with translation.override("fr"):
         shown = f"{field.label}. {field.help_text}"
-    assert shown == services.PUBLIC_LISTING_CONSENT_WORDING
+    assert shown == CONSENTS[ConsentPurpose.PUBLIC_LISTING].text()
 
 
 def test_creating_a_listed_organisation_records_the_consent(client, partner):
@@ -548,8 +549,8 @@ def test_creating_a_listed_organisation_records_the_consent(client, partner):
     person = Person.objects.get(user=partner)
     assert listing_consents() == [(person.pk, True)]
     consent = ConsentRecord.objects.get()
-    assert consent.wording == services.PUBLIC_LISTING_CONSENT_WORDING
-    assert consent.wording_version == services.PUBLIC_LISTING_CONSENT_VERSION
+    assert consent.wording == CONSENTS[ConsentPurpose.PUBLIC_LISTING].text()
+    assert consent.wording_version == CONSENTS[ConsentPurpose.PUBLIC_LISTING].version
 
 
 def test_an_unlisted_organisation_records_no_consent(client, partner):
@@ -586,7 +587,7 @@ def test_a_coordinator_without_a_profile_changes_the_listing_without_a_record(
 def test_preferences_record_digest_consent_with_its_wording(client, member):
     login(client, member.user)
     response = client.get(PREFERENCES)
-    assert escape(services.DIGEST_CONSENT_WORDING) in response.content.decode()
+    assert escape(CONSENTS[ConsentPurpose.DIGEST].text()) in response.content.decode()
 
     client.post(PREFERENCES, {"wants_digest": "on", "language": "en"})
     member.refresh_from_db()
@@ -596,7 +597,7 @@ def test_preferences_record_digest_consent_with_its_wording(client, member):
     assert member.user.language == "en"
     consent = ConsentRecord.objects.get(person=member)
     assert consent.purpose == ConsentPurpose.DIGEST and consent.given
-    assert consent.wording == services.DIGEST_CONSENT_WORDING
+    assert consent.wording == CONSENTS[ConsentPurpose.DIGEST].text()
 
     client.post(PREFERENCES, {"wants_digest": "on", "wants_reminders": "on", "language": "fr"})
     assert ConsentRecord.objects.count() == 1  # no change of consent, no new record

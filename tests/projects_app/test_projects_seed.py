@@ -12,9 +12,9 @@ from django.core.management import call_command
 from django.utils import timezone
 from service_checks import require
 
+from members.consents import CONSENTS
 from members.enums import ConsentPurpose, PersonStatus
 from members.models import ConsentRecord, Person
-from members.services import DIGEST_CONSENT_VERSION, DIGEST_CONSENT_WORDING
 from projects.enums import (
     DeadlineKind,
     DossierStatus,
@@ -36,6 +36,8 @@ from projects.models import (
 from projects.seed import minimal_pdf
 from projects.services.digest import digest_recipients
 from projects.workflows import DOSSIER_TRANSITIONS
+
+DIGEST = CONSENTS[ConsentPurpose.DIGEST]
 
 pytestmark = pytest.mark.django_db
 
@@ -188,7 +190,7 @@ def test_a_third_of_the_members_receive_the_digest(seeded):
         subscribers.values_list("pk", flat=True)
     )
     assert set(consents.values_list("given", "wording_version", "wording")) == {
-        (True, DIGEST_CONSENT_VERSION, DIGEST_CONSENT_WORDING)
+        (True, DIGEST.version, DIGEST.text())
     }
     assert digest_recipients(week="2000-W01").count() == subscribers.count()
 
@@ -200,8 +202,8 @@ def test_a_withdrawn_digest_consent_is_not_given_again(seeded):
         person=person,
         purpose=ConsentPurpose.DIGEST,
         given=False,
-        wording_version=DIGEST_CONSENT_VERSION,
-        wording=DIGEST_CONSENT_WORDING,
+        wording_version=DIGEST.version,
+        wording=DIGEST.text(),
     )
     call_command("seed_demo", stdout=StringIO())
     person.refresh_from_db()
