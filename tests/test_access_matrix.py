@@ -382,7 +382,12 @@ def test_every_route_has_a_row():
 
 @pytest.fixture
 def samples(db):
-    """One object per kind a URL pattern needs, to build its kwargs.
+    return build_samples()
+
+
+def build_samples() -> dict:
+    """One object per kind a URL pattern needs, to build its kwargs (also used by the
+    accessibility sweep, tests/browser/test_accessibility_sweep.py).
 
     A model registered in the admin gets a key named like its admin URL prefix
     (`members_organization`) and a line `**admin_model("members_organization")` above.
@@ -511,7 +516,7 @@ def _observer_with_profile():
     return person_ensure(actor=ObserverFactory()).user  # as a first visit of /espace/ does
 
 
-def _log_in(client, role: str, samples: dict):
+def log_in(client, role: str, samples: dict):
     factory = {
         "newcomer": UserFactory,
         "observer": ObserverFactory,
@@ -561,7 +566,7 @@ def test_access(samples, subtests, name):
     for role in ROLES:
         with subtests.test(role=role):
             client = Client()
-            _log_in(client, role, samples)
+            log_in(client, role, samples)
             logged = _exports_logged()
             response = client.get(url)
             if response.streaming:

@@ -7,6 +7,8 @@ from django.views.generic import TemplateView
 from consortium.core.pagecache import public_page
 from consortium.core.retention import retention_rows
 
+from . import accessibility as audit
+
 
 @method_decorator(login_not_required, name="dispatch")
 @method_decorator(public_page, name="dispatch")
@@ -15,7 +17,27 @@ class PublicPage(TemplateView):
 
 
 home = PublicPage.as_view(template_name="pages/home.html")
-accessibility = PublicPage.as_view(template_name="pages/accessibility.html")
+
+
+class AccessibilityStatement(PublicPage):
+    """The RGAA statement: what was tested comes from the list the tests check."""
+
+    template_name = "pages/accessibility.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            audit_date=audit.AUDIT_DATE,
+            axe_core_version=audit.AXE_CORE_VERSION,
+            chromium_version=audit.CHROMIUM_VERSION,
+            widths=audit.WIDTHS,
+            audited_pages=audit.audited_pages(),
+            audited_count=len(audit.AUDITED_ROUTES),
+            journeys=audit.JOURNEYS,
+            **kwargs,
+        )
+
+
+accessibility = AccessibilityStatement.as_view()
 legal_notice = PublicPage.as_view(template_name="pages/legal_notice.html")
 
 
