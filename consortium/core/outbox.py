@@ -467,8 +467,9 @@ def _send_one(message: OutboxMessage, send: Callable[[EmailMessage], object]) ->
     try:
         send(_as_email(message))
     except PERMANENT_SMTP_ERRORS as error:
-        # The server refused the address or the message (5xx): retrying cannot help.
-        return _after_failure(message, error, permanent=True)
+        # The server refused the address or the sender: for good with a 5xx, which no retry
+        # can help; for now with a 4xx (greylisting, a full mailbox, a busy server).
+        return _after_failure(message, error, permanent=refused_for_good(error))
     except smtplib.SMTPResponseException as error:
         return _after_failure(message, error, permanent=error.smtp_code >= 500)
     except TRANSIENT_ERRORS as error:
@@ -479,6 +480,15 @@ def _send_one(message: OutboxMessage, send: Callable[[EmailMessage], object]) ->
         logger.exception("outbox: message %s cannot be sent", message.pk)
         return _after_failure(message, error, permanent=True)
     return None
+
+
+def refused_for_good(error: smtplib.SMTPException) -> bool:
+    """A refusal with 5xx codes only (a 4xx one is tried again later, as the SMTP RFC asks)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [answer[0] for answer in error.recipients.values()]
+    else:
+        codes = [getattr(error, "smtp_code", 500)]
+    return all(code >= 500 for code in codes)
 
 
 def outbox_deliver_many(*, message_ids: Sequence[int], due_only: bool = True) -> dict:
