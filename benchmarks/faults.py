@@ -80,6 +80,7 @@ TIMINGS = {
         "OUTBOX_SWEEP_GRACE": "60",
         "REPORT_TIME_LIMIT": "30",
         "REPORT_REQUEST_GRACE": "30",
+        "REPORT_SWEEP_SECONDS": "60",
         "REMINDER_SWEEP_SECONDS": "15",
     },
     "ci": {
@@ -88,6 +89,7 @@ TIMINGS = {
         "OUTBOX_SWEEP_GRACE": "8",
         "REPORT_TIME_LIMIT": "10",
         "REPORT_REQUEST_GRACE": "8",
+        "REPORT_SWEEP_SECONDS": "4",
         "REMINDER_SWEEP_SECONDS": "5",
     },
     "production": {"REMINDER_SWEEP_SECONDS": "3600"},

@@ -329,7 +329,7 @@ CELERY_BEAT_SCHEDULE = {
     },  # Activity reports no worker is on: asked again, or failed if their worker died.
     "activity-reports-sweep": {
         "task": "evaluations.sweep_activity_reports",
-        "schedule": 60.0,
+        "schedule": env.float("REPORT_SWEEP_SECONDS", default=60),
     },
 }
 # Activity reports: the generation task is killed after REPORT_TIME_LIMIT seconds; a report
