@@ -338,6 +338,8 @@ class SmtpSink:
             self.down()
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(timeout=5)
+        if not self.thread.is_alive():
+            self.loop.close()
 
     async def _client(self, reader, writer):
         self.writers.add(writer)
@@ -391,7 +393,9 @@ class SmtpSink:
 
     async def _data(self, reader) -> bytes:
         lines = []
-        while (line := await reader.readline()) not in (b".\r\n", b".\n", b""):
+        while (line := await reader.readline()) not in (b".\r\n", b".\n"):
+            if not line:  # the client went away before the end: the message is dropped
+                raise ConnectionResetError("connection closed during DATA")
             lines.append(line[1:] if line.startswith(b"..") else line)  # dot-stuffing
         return b"".join(lines)
 
