@@ -85,6 +85,7 @@ TIMINGS = {
     },
     "ci": {
         "OUTBOX_SEND_TIME_LIMIT": "6",
+        "OUTBOX_SENDING_MARGIN": "4",
         "OUTBOX_SWEEP_SECONDS": "4",
         "OUTBOX_SWEEP_GRACE": "8",
         "REPORT_TIME_LIMIT": "10",

@@ -465,7 +465,7 @@ def test_the_send_task_is_retried_on_a_database_error(notice, monkeypatch, mailo
 def test_a_row_sending_is_recovered_just_after_the_send_tasks_time_limit(settings):
     assert outbox_send.time_limit == settings.OUTBOX_SEND_TIME_LIMIT
     assert outbox_send_batch.time_limit == settings.OUTBOX_SEND_TIME_LIMIT
-    margin = timedelta(seconds=outbox.SENDING_MARGIN_SECONDS)
+    margin = timedelta(seconds=settings.OUTBOX_SENDING_MARGIN)
     assert outbox.sending_timeout() == timedelta(seconds=outbox_send.time_limit) + margin
     assert outbox.sending_timeout() <= timedelta(minutes=2)
     settings.OUTBOX_SEND_TIME_LIMIT = 45  # one source of truth: the threshold follows

@@ -82,8 +82,8 @@ ANSWERED_ERRORS = (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)
 # Database errors that pass: the server restarting, a connection dropped.
 TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
 # A row is "sending" at most for the send task's hard time limit (the worker is killed
-# then); this much later it belonged to a worker that died, and the sweeper puts it back.
-SENDING_MARGIN_SECONDS = 30
+# then); OUTBOX_SENDING_MARGIN seconds later it belonged to a worker that died, and the
+# sweeper puts it back.
 # Recording "sent" is tried this many times in place, waiting 0.5, 1, 2, 4 s between tries
 # (well within the task's time limit).
 MARK_SENT_TRIES = 5
@@ -108,7 +108,7 @@ class SentNotRecorded(Exception):
 
 def sending_timeout() -> timedelta:
     """How long a row may stay "sending": the send task's time limit, plus a margin."""
-    return timedelta(seconds=settings.OUTBOX_SEND_TIME_LIMIT + SENDING_MARGIN_SECONDS)
+    return timedelta(seconds=settings.OUTBOX_SEND_TIME_LIMIT + settings.OUTBOX_SENDING_MARGIN)
 
 
 def target_key(target: models.Model | None) -> str:

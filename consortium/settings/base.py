@@ -356,6 +356,9 @@ OUTBOX_RETRY_BASE_SECONDS = 60  # then 2, 4, 8… minutes
 # after 10 s); a row still "sending" a little after it belonged to a worker that died
 # (sweeper). A batch stops at half of it and queues the rest again.
 OUTBOX_SEND_TIME_LIMIT = env.int("OUTBOX_SEND_TIME_LIMIT", default=60)
+# After the time limit, this much more before a row "sending" counts as a dead worker's
+# (the fault drills in CI shorten it).
+OUTBOX_SENDING_MARGIN = env.int("OUTBOX_SENDING_MARGIN", default=30)
 OUTBOX_SWEEP_GRACE = env.int("OUTBOX_SWEEP_GRACE", default=120)  # a fresh row's own task first
 # Rows a send task takes at once, over one connection to the e-mail server (mailings,
 # reminders, the sweeper); a batch stops at half the time limit and re-queues the rest.
