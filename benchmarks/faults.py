@@ -34,7 +34,7 @@ The timings are the production ones but shorter where a drill would wait for the
 grace, the report task's time limit; the beat queues reminders every 15 s (an
 installation may set REMINDER_SWEEP_SECONDS).
 
-    .venv/bin/python benchmarks/faults.py                 # every drill, about 12 minutes
+    .venv/bin/python benchmarks/faults.py                 # every drill, about 13 minutes
     .venv/bin/python benchmarks/faults.py --drills a,b --count 100 --timings ci
 """
 
