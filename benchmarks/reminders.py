@@ -76,8 +76,10 @@ def database_url(settings_dict: dict) -> str:
     return f"postgres://{user}:{password}@{host}{port}/{quote(name, safe='')}"
 
 
-def seed(count: int) -> None:
-    """`count` confirmed registrations, PER_EVENT per event, starting in 2 to 22 hours."""
+def seed(count: int, *, tag: str = "") -> list:
+    """`count` confirmed registrations, PER_EVENT per event, starting in 2 to 22 hours;
+    `tag` in the addresses and slugs keeps several seeded sets apart (benchmarks/faults.py).
+    Returns the events."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -94,7 +96,7 @@ def seed(count: int) -> None:
         Event(
             kind=EventKind.MEETING,
             title=f"Rencontre du réseau {i}",
-            slug=f"rencontre-du-reseau-{i}",
+            slug=f"rencontre-du-reseau{tag}-{i}",
             description="Une matinée pour partager nos pratiques d'éveil artistique.",
             status=EventStatus.PUBLISHED,
             visibility=Visibility.PUBLIC,
@@ -115,7 +117,7 @@ def seed(count: int) -> None:
     )
     users = User.objects.bulk_create(
         (
-            User(email=f"participant{i}@exemple.fr", first_name="Camille", last_name=f"P{i}")
+            User(email=f"participant{tag}{i}@exemple.fr", first_name="Camille", last_name=f"P{i}")
             for i in range(count)
         ),
         batch_size=1000,
@@ -133,6 +135,7 @@ def seed(count: int) -> None:
         ),
         batch_size=1000,
     )
+    return events
 
 
 def start_worker(env: dict, queue: str, folder: Path) -> subprocess.Popen:

@@ -7,8 +7,9 @@ SQLite every one of them): only the status steps and the final save are atomic.
 """
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +22,7 @@ from consortium.core.models import User
 from consortium.core.pdf import render_pdf
 from consortium.core.services import audit_log_record
 from consortium.core.tasks import OUTAGE_ERRORS
-from consortium.core.workflows import Transition, workflow_apply
+from consortium.core.workflows import Transition, TransitionError, workflow_apply
 
 from .enums import ReportsAuditAction, ReportStatus
 from .figures import Period, key_figures
@@ -82,16 +83,17 @@ def period_check(start: date, end: date) -> Period:
 
 def _enqueue(report: ActivityReport) -> None:
     """Send the task once the row is committed; a broker down leaves it "requested" (the
-    page says so and the coordinator may come back to it), the request still succeeds."""
+    page says so) until the sweep asks again, and the request still succeeds."""
+    transaction.on_commit(lambda: _send(report.pk))
+
+
+def _send(report_id: int) -> None:
     from .tasks import generate_activity_report
 
-    def send():
-        try:
-            generate_activity_report.delay(report.pk)
-        except OUTAGE_ERRORS:
-            logger.exception("activity report %s: task not sent", report.pk)
-
-    transaction.on_commit(send)
+    try:
+        generate_activity_report.delay(report_id)
+    except OUTAGE_ERRORS:
+        logger.exception("activity report %s: task not sent (the sweep asks again)", report_id)
 
 
 @transaction.atomic
@@ -128,19 +130,25 @@ def report_retry(*, actor: User, report: ActivityReport) -> ActivityReport:
 
 def report_generate(*, report_id: int) -> ActivityReport:
     """Gather the figures, render the PDF and keep both (the task's work; seed_demo calls
-    it directly). Idempotent: a ready report is left as it is; a report left
-    "generating" by a worker that stopped is generated again."""
+    it directly). Idempotent: a ready or failed report is left as it is, and so is one
+    another worker is generating (the sweep asked again, or the broker delivered the task
+    twice); one left "generating" past the task's time limit is generated again."""
     report = ActivityReport.objects.get(pk=report_id)
     if report.status in (ReportStatus.READY, ReportStatus.FAILED):
         return report
+    if report.status == ReportStatus.GENERATING and report.updated_at > _generating_since():
+        return report
     if report.status == ReportStatus.REQUESTED:
-        workflow_apply(
-            transitions=REPORT_TRANSITIONS,
-            obj=report,
-            name="start",
-            actor=None,
-            audit_action=ReportsAuditAction.REPORT_GENERATING,
-        )
+        try:
+            workflow_apply(
+                transitions=REPORT_TRANSITIONS,
+                obj=report,
+                name="start",
+                actor=None,
+                audit_action=ReportsAuditAction.REPORT_GENERATING,
+            )
+        except TransitionError:
+            return report  # another worker started it between the read and the lock
     try:
         figures = key_figures(Period(report.period_start, report.period_end))
         pdf = report_pdf(report, figures)
@@ -174,6 +182,59 @@ def _report_save(report: ActivityReport, *, figures: dict, pdf: bytes) -> Activi
             extra={"file": report.file.name, "figures": figures, "generated_at": now},
         )
     return report
+
+
+def _generating_since():
+    """A report "generating" since before this has no worker left: the task is killed at
+    REPORT_TIME_LIMIT, and a task that fails marks the report failed."""
+    margin = timedelta(seconds=settings.REPORT_TIME_LIMIT + REPORT_STALE_MARGIN_SECONDS)
+    return timezone.now() - margin
+
+
+# A little more than the time a killed task takes to be reported (seconds).
+REPORT_STALE_MARGIN_SECONDS = 30
+
+
+def reports_sweep() -> dict[str, int]:
+    """Recover the reports no worker is on (beat, every minute): ask again for those left
+    "requested" (the broker was down, or lost the task), fail cleanly those left
+    "generating" by a worker that died, which the coordinator may then retry. Returns
+    how many of each."""
+    return {"requested": _reports_ask_again(), "failed": _reports_fail_stale()}
+
+
+def _reports_ask_again() -> int:
+    grace = timezone.now() - timedelta(seconds=settings.REPORT_REQUEST_GRACE)
+    waiting = ActivityReport.objects.filter(status=ReportStatus.REQUESTED, updated_at__lt=grace)
+    ids = list(waiting.values_list("pk", flat=True))
+    # Touched, so that a task still in a long queue is not asked for again at every sweep.
+    ActivityReport.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+    for pk in ids:
+        _send(pk)
+    return len(ids)
+
+
+def _reports_fail_stale() -> int:
+    stale = ActivityReport.objects.filter(
+        status=ReportStatus.GENERATING, updated_at__lt=_generating_since()
+    )
+    for report in stale:
+        try:
+            workflow_apply(
+                transitions=REPORT_TRANSITIONS,
+                obj=report,
+                name="fail",
+                actor=None,
+                audit_action=ReportsAuditAction.REPORT_FAILED,
+                extra={"error": STOPPED_WORKER_ERROR},
+            )
+        except TransitionError:
+            continue  # finished meanwhile
+    return len(stale)
+
+
+# Kept in the report (the coordinator sees the page's "La génération a échoué", and retries).
+STOPPED_WORKER_ERROR = "WorkerLost: the worker stopped during the generation"
 
 
 # --- The PDF --------------------------------------------------------------------------------

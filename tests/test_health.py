@@ -18,6 +18,22 @@ def test_healthy(client, db):
         "broker": "ok",
     }
     assert body["worker"] == {"last_seen": None, "recent": False}
+    assert body["outbox"] == {"status": "ok", "retrying": 0}
+
+
+def test_emails_waiting_for_a_retry_show_without_a_503(client, db):
+    from consortium.core.enums import OutboxStatus
+    from consortium.core.models import OutboxMessage
+
+    row = {"recipient_email": "a@exemple.fr", "subject": "Rappel", "body_text": "Bonjour"}
+    OutboxMessage.objects.create(kind="k", target="t:1", **row)  # fresh: no try yet
+    OutboxMessage.objects.create(kind="k", target="t:2", attempts=2, **row)  # SMTP refused
+    OutboxMessage.objects.create(
+        kind="k", target="t:3", attempts=1, status=OutboxStatus.SENT, **row
+    )
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["outbox"] == {"status": "retrying", "retrying": 1}
 
 
 def test_worker_is_recent_after_a_heartbeat(client, db):

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from consortium.celery import app as celery_app
 
-from .models import WorkerHeartbeat
+from .enums import OutboxStatus
+from .models import OutboxMessage, WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,15 @@ def worker_last_seen():
     return WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()
 
 
+def outbox_state() -> dict:
+    """E-mails waiting for a retry (the SMTP server refused or was away): informative, like
+    the worker's heartbeat, since the site works without e-mail; monitoring sees the outage
+    (the fault drills, benchmarks/faults.py, found /healthz silent about it)."""
+    retrying = OutboxMessage.objects.filter(status=OutboxStatus.QUEUED, attempts__gt=0)
+    count = retrying.count()
+    return {"status": "retrying" if count else "ok", "retrying": count}
+
+
 def report() -> tuple[bool, dict]:
     checks = {"database": database_ok(), "broker": broker_ok()}
     last_seen = worker_last_seen() if checks["database"] else None
@@ -56,5 +66,6 @@ def report() -> tuple[bool, dict]:
         "database": "ok" if checks["database"] else "unavailable",
         "broker": "ok" if checks["broker"] else "unavailable",
         "worker": worker,
+        "outbox": outbox_state() if checks["database"] else {"status": "unknown"},
     }
     return healthy, body

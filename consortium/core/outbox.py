@@ -3,9 +3,11 @@
 Once means: never twice from the portal's side (unique rows, claimed by one worker).
 At the hand-over to the SMTP server it is at least once: a worker that dies after the
 server accepted a message but before recording it leaves the row to the sweeper, which
-sends it again; the stable Message-ID lets mail systems recognise the copy. A batch records
-its sent rows every RECORD_SENT_EVERY messages: a worker dying mid-batch leaves at most that
-many to be sent again, for one database commit per group instead of one per message.
+sends it again; the stable Message-ID lets mail systems recognise the copy. A batch over
+SMTP records each row sent just before the end of its message goes out (the final "."): a
+worker dying mid-batch leaves no message the server accepted unrecorded, only an unfinished
+one the server drops. Other backends (files, tests) record sent rows in groups of
+RECORD_SENT_EVERY: a worker dying mid-batch leaves at most that many to be sent again.
 
 - `outbox_enqueue` renders the message in the recipient's language and stores it; the
   (kind, target, address) triple is unique, so queueing the same reminder twice is a no-op.
@@ -38,6 +40,7 @@ task itself is retried by Celery on database and broker errors (consortium/core/
 import base64
 import html
 import logging
+import re
 import secrets
 import smtplib
 import time
@@ -45,6 +48,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
 from email.mime.base import MIMEBase
+from functools import partial
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -78,15 +82,20 @@ ANSWERED_ERRORS = (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)
 # Database errors that pass: the server restarting, a connection dropped.
 TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
 # A row is "sending" at most for the send task's hard time limit (the worker is killed
-# then); this much later it belonged to a worker that died, and the sweeper puts it back.
-SENDING_MARGIN_SECONDS = 30
+# then); OUTBOX_SENDING_MARGIN seconds later it belonged to a worker that died, and the
+# sweeper puts it back.
 # Recording "sent" is tried this many times in place, waiting 0.5, 1, 2, 4 s between tries
 # (well within the task's time limit).
 MARK_SENT_TRIES = 5
 MARK_SENT_PAUSE_SECONDS = 0.5
-# A batch records "sent" after this many messages: each group is one commit, and at most
-# one group is sent again should the worker die before recording it.
+# Other backends than SMTP: a batch records "sent" after this many messages (each group one
+# commit; at most one group sent again should the worker die before recording it).
 RECORD_SENT_EVERY = 20
+
+
+class NotHandedOver(smtplib.SMTPServerDisconnected):
+    """The message was not recorded sent before its end went to the server: the connection
+    is dropped, so the server keeps nothing, and the message is tried again."""
 
 
 class SentNotRecorded(Exception):
@@ -99,7 +108,7 @@ class SentNotRecorded(Exception):
 
 def sending_timeout() -> timedelta:
     """How long a row may stay "sending": the send task's time limit, plus a margin."""
-    return timedelta(seconds=settings.OUTBOX_SEND_TIME_LIMIT + SENDING_MARGIN_SECONDS)
+    return timedelta(seconds=settings.OUTBOX_SEND_TIME_LIMIT + settings.OUTBOX_SENDING_MARGIN)
 
 
 def target_key(target: models.Model | None) -> str:
@@ -467,8 +476,9 @@ def _send_one(message: OutboxMessage, send: Callable[[EmailMessage], object]) ->
     try:
         send(_as_email(message))
     except PERMANENT_SMTP_ERRORS as error:
-        # The server refused the address or the message (5xx): retrying cannot help.
-        return _after_failure(message, error, permanent=True)
+        # The server refused the address or the sender: for good with a 5xx, which no retry
+        # can help; for now with a 4xx (greylisting, a full mailbox, a busy server).
+        return _after_failure(message, error, permanent=refused_for_good(error))
     except smtplib.SMTPResponseException as error:
         return _after_failure(message, error, permanent=error.smtp_code >= 500)
     except TRANSIENT_ERRORS as error:
@@ -479,6 +489,15 @@ def _send_one(message: OutboxMessage, send: Callable[[EmailMessage], object]) ->
         logger.exception("outbox: message %s cannot be sent", message.pk)
         return _after_failure(message, error, permanent=True)
     return None
+
+
+def refused_for_good(error: smtplib.SMTPException) -> bool:
+    """A refusal with 5xx codes only (a 4xx one is tried again later, as the SMTP RFC asks)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [answer[0] for answer in error.recipients.values()]
+    else:
+        codes = [getattr(error, "smtp_code", 500)]
+    return all(code >= 500 for code in codes)
 
 
 def outbox_deliver_many(*, message_ids: Sequence[int], due_only: bool = True) -> dict:
@@ -506,17 +525,18 @@ def _send_batch(
     messages: list[OutboxMessage], connection: BaseEmailBackend, result: dict, *, started: float
 ) -> None:
     sent = result["sent"]
-    pending = []  # accepted by the server, not recorded yet
+    pending = []  # accepted by the server, not recorded yet (other backends than SMTP)
     for index, message in enumerate(messages):
         if time.monotonic() - started > settings.OUTBOX_SEND_TIME_LIMIT / 2:
             # Well before the task's hard limit, which would kill the worker mid-batch.
             result["released"] = _release(messages[index:])
             break
-        failed = _send_one(message, lambda email: _send_on(connection, email))
+        recorded = []
+        failed = _send_one(message, partial(_send_on, connection, recorded=recorded))
         if failed:
             result[failed].append(message.pk)
         else:
-            pending.append(message.pk)
+            (sent if recorded else pending).append(message.pk)
         if len(pending) >= RECORD_SENT_EVERY:
             sent += _recorded(pending)
     sent += _recorded(pending)
@@ -531,17 +551,56 @@ def _recorded(pending: list[int]) -> list[int]:
     return ids
 
 
-def _send_on(connection: BaseEmailBackend, email: EmailMessage) -> None:
+def _send_on(connection: BaseEmailBackend, email: EmailMessage, *, recorded: list) -> None:
     # Opened at the first message (and again after a failure broke the connection): no
     # connection at all when the batch has nothing left to send.
     try:
         connection.open()
+        smtp = getattr(connection, "connection", None)
+        if isinstance(smtp, smtplib.SMTP):
+            message_pk = _outbox_pk(email)
+            smtp.data = lambda data: _data_recorded_first(smtp, data, message_pk, recorded)
         connection.send_messages([email])
     except TRANSIENT_ERRORS as error:
         # A server that answered (refused an address, say) keeps the connection usable.
         if not isinstance(error, ANSWERED_ERRORS):
             _close_quietly(connection)
         raise
+
+
+def _outbox_pk(email: EmailMessage) -> int:
+    return int(email.extra_headers["Message-ID"].split(".")[1])  # <outbox.PK.date@domain>
+
+
+def _data_recorded_first(smtp: smtplib.SMTP, data: bytes, message_pk: int, recorded: list):
+    """smtplib's DATA, with the row recorded sent before the final "." goes out.
+
+    A worker killed before the record leaves the server an unfinished message, which it
+    drops with the connection: the sweeper sends the row again, once. Killed after, the
+    server has the message and the row says so. Recording after the server's "250"
+    instead sent again, after a kill, what the server had accepted (the fault drills).
+    A row recorded whose end then fails is put back by the failure (and tried again).
+    """
+    code, reply = smtp.docmd("DATA")
+    if code != 354:
+        raise smtplib.SMTPDataError(code, reply)
+    body = re.sub(rb"(?m)^\.", b"..", data)  # dot-stuffing (RFC 5321, 4.5.2)
+    smtp.send(body if body.endswith(b"\r\n") else body + b"\r\n")
+    try:
+        _record_before_end(message_pk)
+    except BaseException:
+        smtp.close()  # the unfinished message goes with the connection
+        raise
+    recorded.append(message_pk)
+    smtp.send(b".\r\n")
+    return smtp.getreply()
+
+
+def _record_before_end(message_pk: int) -> None:
+    try:
+        _mark_sent_retrying([message_pk])
+    except SentNotRecorded as error:
+        raise NotHandedOver(f"message {message_pk} not recorded: not handed over") from error
 
 
 def _close_quietly(connection: BaseEmailBackend) -> None:

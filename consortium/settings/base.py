@@ -281,6 +281,8 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 # Every hour at :05 unless set (in seconds): the end-to-end test of beat uses a few
 # seconds; an installation may want reminders checked more often.
 REMINDER_SWEEP_SECONDS = env.float("REMINDER_SWEEP_SECONDS", default=0)
+# How often the outbox sweeper runs (the fault drills shorten it, benchmarks/faults.py).
+OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=60)
 # The one beat schedule of the project. Tasks read what the coordinator can change
 # (offsets, days) from the database, so this stays static.
 CELERY_BEAT_SCHEDULE = {
@@ -290,7 +292,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "outbox-sweep": {
         "task": "consortium.core.tasks.outbox_sweep_task",
-        "schedule": 60.0,
+        "schedule": OUTBOX_SWEEP_SECONDS,
     },
     # Retention (consortium.core.retention): e-mails, audit log, inactive accounts (warned,
     # then erased), and accounts never confirmed or validated.
@@ -343,8 +345,16 @@ CELERY_BEAT_SCHEDULE = {
     "mailings-settle": {
         "task": "coordination.settle_mailings",
         "schedule": 300.0,
+    },  # Activity reports no worker is on: asked again, or failed if their worker died.
+    "activity-reports-sweep": {
+        "task": "evaluations.sweep_activity_reports",
+        "schedule": env.float("REPORT_SWEEP_SECONDS", default=60),
     },
 }
+# Activity reports: the generation task is killed after REPORT_TIME_LIMIT seconds; a report
+# "requested" for REPORT_REQUEST_GRACE seconds is asked for again (evaluations.reports).
+REPORT_TIME_LIMIT = env.int("REPORT_TIME_LIMIT", default=600)
+REPORT_REQUEST_GRACE = env.int("REPORT_REQUEST_GRACE", default=120)
 WORKER_HEARTBEAT_MAX_AGE = 900  # seconds after which /healthz reports the worker as late
 # Retention periods, in days: the one place they are set. The daily services read them, and
 # /donnees-personnelles/ and docs/registre-des-traitements.md state them through
@@ -372,7 +382,10 @@ OUTBOX_RETRY_BASE_SECONDS = 60  # then 2, 4, 8… minutes
 # after 10 s); a row still "sending" a little after it belonged to a worker that died
 # (sweeper). A batch stops at half of it and queues the rest again.
 OUTBOX_SEND_TIME_LIMIT = env.int("OUTBOX_SEND_TIME_LIMIT", default=60)
-OUTBOX_SWEEP_GRACE = 120  # a fresh row is left to its own task for this long
+# After the time limit, this much more before a row "sending" counts as a dead worker's
+# (the fault drills in CI shorten it).
+OUTBOX_SENDING_MARGIN = env.int("OUTBOX_SENDING_MARGIN", default=30)
+OUTBOX_SWEEP_GRACE = env.int("OUTBOX_SWEEP_GRACE", default=120)  # a fresh row's own task first
 # Rows a send task takes at once, over one connection to the e-mail server (mailings,
 # reminders, the sweeper); a batch stops at half the time limit and re-queues the rest.
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=100)

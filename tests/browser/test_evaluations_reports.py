@@ -13,6 +13,7 @@ from transactional import restore_reference_data
 from evaluations.enums import ReportStatus
 from evaluations.models import ActivityReport
 from evaluations.reports import report_generate
+from evaluations.views.reports import REFRESH_SECONDS
 from members.enums import OrganizationStatus
 
 pytestmark = pytest.mark.browser
@@ -61,3 +62,20 @@ def test_reports_page_and_progress(new_page, session_of, screenshots, people, wi
     failed = ActivityReport.objects.filter(status=ReportStatus.FAILED).get()
     assert page.goto(failed.get_absolute_url()).status == 200
     check_page(page, f"rapport-echec-{role}", width, screenshots)
+
+
+def test_the_progress_page_stops_asking_once_the_report_is_ready(new_page, session_of, people):
+    pending = _report()
+    page = new_page(1280, session_of(people["coordinator"]))
+    asked = []
+    page.on(
+        "request",
+        lambda request: asked.append(request.url) if "section=etat" in request.url else None,
+    )
+    assert page.goto(pending.get_absolute_url()).status == 200
+    report_generate(report_id=pending.pk)
+    page.locator('[data-status="ready"]').wait_for(timeout=20_000)
+    seen = len(asked)
+    page.wait_for_timeout(REFRESH_SECONDS * 2500)  # two and a half periods
+    assert len(asked) == seen  # it asked until ready, and then no more
+    assert page.locator("#etat-rapport[data-refresh]").count() == 0
