@@ -87,6 +87,7 @@ def configure(args) -> dict:
         "SITE_URL": f"http://127.0.0.1:{args.port}",
         "EMAIL_URL": "console://",
         "DJANGO_CONN_MAX_AGE": "60",
+        "DJANGO_DEMO_DATA_ALLOWED": "1",  # its own database, seeded with the demo data
     }
     os.environ.update(env)
     return os.environ.copy()

@@ -185,10 +185,15 @@ def test_password_reset_for_an_unknown_address_looks_the_same(client, db, mailou
 def test_email_change_is_confirmed_by_the_new_address(
     partner_client, partner, mailoutbox, committed
 ):
+    new_address = {"email": "nouvelle.adresse@exemple.fr", "action_add": ""}
+    # A session alone is not enough: the password is asked again first.
+    response = partner_client.post("/accounts/email/", new_address)
+    assert response["Location"].startswith("/accounts/reauthenticate/")
+    assert not mailoutbox
+    assert partner_client.post("/accounts/reauthenticate/", {"password": "faux"}).status_code == 200
+    partner_client.post("/accounts/reauthenticate/", {"password": PASSWORD})
     with committed():
-        response = partner_client.post(
-            "/accounts/email/", {"email": "nouvelle.adresse@exemple.fr", "action_add": ""}
-        )
+        response = partner_client.post("/accounts/email/", new_address)
     assert response.status_code == 302
     assert len(mailoutbox) == 1
     message = mailoutbox[0]

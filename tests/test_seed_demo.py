@@ -4,15 +4,20 @@ dossiers that fit their organisation, a plausible pipeline, and honest console o
 
 The demo is seeded once for the module, in a transaction rolled back at the end."""
 
+import os
 import random
 import re
+import sqlite3
+import subprocess
+import sys
 from collections import Counter
+from contextlib import closing
 from datetime import timedelta
 from io import StringIO
 from types import SimpleNamespace
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
@@ -339,3 +344,32 @@ def test_the_printed_number_of_demo_accounts_is_the_number_that_log_in(console):
     assert printed == len(demo) == 4
     for email in demo:
         assert email in console
+
+
+@pytest.mark.django_db
+def test_production_settings_refuse_the_demo_data_unless_asked(settings):
+    """Its accounts have a published password: never loaded on a real database by mistake."""
+    settings.DEMO_DATA_ALLOWED = False
+    with pytest.raises(CommandError, match="DJANGO_DEMO_DATA_ALLOWED=1"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not User.objects.exists()
+    assert not Event.objects.exists()
+
+
+def test_the_production_settings_refuse_it_by_default(tmp_path):
+    """What an operator typing the command on the server gets: a refusal, nothing loaded."""
+    database = tmp_path / "production.sqlite3"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "consortium.settings.production",
+        "DJANGO_SECRET_KEY": "production-check-" + "x" * 50,
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
+    env.pop("DJANGO_DEMO_DATA_ALLOWED", None)
+    command = [sys.executable, "manage.py", "seed_demo"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert "DJANGO_DEMO_DATA_ALLOWED=1" in done.stderr
+    if database.exists():  # opened by the start-up checks, never written
+        with closing(sqlite3.connect(database)) as written:
+            assert written.execute("select count(*) from sqlite_master").fetchone() == (0,)

@@ -176,6 +176,9 @@ LOGOUT_REDIRECT_URL = "pages:home"
 
 # django-allauth: login by e-mail, verified addresses, no account enumeration.
 # Its e-mails go through the outbox, like every e-mail of the portal.
+# seed_demo may run (development, tests); production refuses it by default (production.py).
+DEMO_DATA_ALLOWED = True
+
 ACCOUNT_ADAPTER = "consortium.core.accounts.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -186,6 +189,10 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_CHANGE_EMAIL = True
+# Adding or changing an address asks for the password again unless it was typed within
+# ACCOUNT_REAUTHENTICATION_TIMEOUT (5 minutes): a session left open is not enough to take
+# over the account through its address (ASVS 5.0 7.5.1, docs/securite.md).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell people when their password or address changes
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None

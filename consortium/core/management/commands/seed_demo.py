@@ -1,6 +1,7 @@
 from importlib import import_module
 from importlib.util import find_spec
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
@@ -17,6 +18,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            # Demonstration accounts have a published password (README): never on real data.
+            raise CommandError(
+                "Données de démonstration refusées avec ces réglages (production) : leurs "
+                "comptes ont un mot de passe public. Pour un serveur de démonstration, "
+                "définissez DJANGO_DEMO_DATA_ALLOWED=1."
+            )
         if scale < 1:
             raise CommandError("--scale doit être un entier supérieur ou égal à 1.")
         # Every installed app of the project may ship a `seed` module; they run in
