@@ -10,6 +10,7 @@ import socket
 import struct
 import subprocess
 import sys
+import time
 import zlib
 
 import pytest
@@ -388,3 +389,42 @@ def test_an_oversized_body_is_refused_before_it_is_read(client, settings):
     response = client.post(LOGIN, data=b"x" * 10, content_type="text/plain", CONTENT_LENGTH="5000")
     assert response.status_code == 413
     assert client.post(LOGIN, {"login": "a@exemple.fr", "password": "x"}).status_code == 200
+
+
+# --- Idle sessions of coordinators and staff (ASVS 5.0 7.3.1) --------------------------------
+
+IDLE_KEY = "_privileged_last_seen"
+
+
+def _last_seen(client, seconds_ago):
+    session = client.session
+    session[IDLE_KEY] = int(time.time()) - seconds_ago
+    session.save()
+
+
+def test_a_coordinator_idle_too_long_is_signed_out_and_sent_to_the_login(coordinator_client):
+    assert coordinator_client.get("/coordination/").status_code == 200
+    _last_seen(coordinator_client, settings.PRIVILEGED_SESSION_IDLE_SECONDS + 5)
+    response = coordinator_client.get("/coordination/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/coordination/"
+    assert "_auth_user_id" not in coordinator_client.session
+    page = coordinator_client.get(response["Location"]).content.decode()
+    assert "30 minutes sans activité" in page
+
+
+def test_an_active_coordinator_stays_and_the_time_is_written_once_a_minute(coordinator_client):
+    _last_seen(coordinator_client, settings.PRIVILEGED_SESSION_IDLE_SECONDS - 60)
+    assert coordinator_client.get("/coordination/").status_code == 200
+    refreshed = coordinator_client.session[IDLE_KEY]
+    assert time.time() - refreshed < 5
+    _last_seen(coordinator_client, 10)
+    before = coordinator_client.session[IDLE_KEY]
+    coordinator_client.get("/coordination/")
+    assert coordinator_client.session[IDLE_KEY] == before  # not rewritten within the minute
+
+
+def test_partners_keep_their_session_however_long_they_wait(partner_client):
+    _last_seen(partner_client, 10 * settings.PRIVILEGED_SESSION_IDLE_SECONDS)
+    assert partner_client.get("/espace/").status_code == 200
+    assert "_auth_user_id" in partner_client.session

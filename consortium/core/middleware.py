@@ -1,10 +1,16 @@
+import time
+
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .permissions import is_coordinator
 
@@ -101,3 +107,53 @@ class SecondFactorRequiredMiddleware:
         if not (user.is_staff or is_coordinator(user)):
             return False
         return not is_mfa_enabled(user, [Authenticator.Type.TOTP])
+
+
+class PrivilegedIdleTimeoutMiddleware:
+    """Sign out coordinators and staff after PRIVILEGED_SESSION_IDLE_SECONDS without a
+    request (ASVS 5.0 7.3.1): their sessions open every member's data, and the coordinator
+    works on the road, on shared computers.
+
+    The time of the last request is kept in the session and written at most once a minute,
+    so an active session costs no more writes than that. Partners keep the session's own
+    lifetime (two weeks at most).
+    """
+
+    KEY = "_privileged_last_seen"
+    WRITE_EVERY_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and (user.is_staff or is_coordinator(user)):
+            if self._idle_too_long(request):
+                return self._sign_out(request)
+            self._touch(request)
+        return self.get_response(request)
+
+    def _idle_too_long(self, request) -> bool:
+        last = request.session.get(self.KEY)
+        return last is not None and time.time() - last > settings.PRIVILEGED_SESSION_IDLE_SECONDS
+
+    def _touch(self, request) -> None:
+        last = request.session.get(self.KEY)
+        if last is None or time.time() - last > self.WRITE_EVERY_SECONDS:
+            request.session[self.KEY] = int(time.time())
+
+    def _sign_out(self, request):
+        logout(request)
+        minutes = settings.PRIVILEGED_SESSION_IDLE_SECONDS // 60
+        messages.info(
+            request,
+            ngettext(
+                "Votre session a été fermée après %(minutes)s minute sans activité : "
+                "reconnectez-vous pour continuer.",
+                "Votre session a été fermée après %(minutes)s minutes sans activité : "
+                "reconnectez-vous pour continuer.",
+                minutes,
+            )
+            % {"minutes": minutes},
+        )
+        return redirect_to_login(request.get_full_path())

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "consortium.core.middleware.SecondFactorRequiredMiddleware",
+    "consortium.core.middleware.PrivilegedIdleTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "consortium.urls"
@@ -193,6 +194,9 @@ ACCOUNT_CHANGE_EMAIL = True
 # ACCOUNT_REAUTHENTICATION_TIMEOUT (5 minutes): a session left open is not enough to take
 # over the account through its address (ASVS 5.0 7.5.1, docs/securite.md).
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
+# Coordinators and staff are signed out after this long without a request
+# (consortium.core.middleware.PrivilegedIdleTimeoutMiddleware).
+PRIVILEGED_SESSION_IDLE_SECONDS = 30 * 60
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell people when their password or address changes
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
