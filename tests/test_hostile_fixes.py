@@ -46,3 +46,13 @@ def test_an_id_beyond_64_bits_is_not_found_not_a_crash(client, member, organizat
 def test_sqlite_binds_huge_integers_as_reals():
     assert _bind_int(5) == 5 and isinstance(_bind_int(5), int)
     assert _bind_int(2**63) == float(2**63)
+
+
+@pytest.mark.parametrize("closes_at", ["0001-01-01T00:10", "9999-12-31T23:59", "1899-12-31T12:00"])
+def test_a_survey_closing_in_an_unlikely_year_is_refused_in_french(closes_at):
+    # 500 on PostgreSQL before: year 1 at 00:10 in Paris is year 0 in UTC.
+    from evaluations.forms.manage import SurveySettingsForm
+
+    form = SurveySettingsForm({"title": "Bilan", "introduction": "", "closes_at": closes_at})
+    assert not form.is_valid()
+    assert form.errors["closes_at"] == ["Indiquez une date entre 1900 et 2100."]
