@@ -7,6 +7,8 @@ tests/test_hostile_uploads.py.
 """
 
 import re
+import struct
+import zlib
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -62,28 +64,46 @@ TAMPERED_IDS = ["", "abc", "-1", "0", "1.0", "1 OR 1=1", "[]", str(2**31), str(2
 
 text = st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(NASTY), max_size=40)
 long_text = st.builds(
-    lambda n, c: c * n, st.sampled_from([256, 1001, 10_001]), st.sampled_from("aé<\u202e")
+    lambda n, c: c * n, st.sampled_from([256, 1001, 5001]), st.sampled_from("aé<\u202e")
 )
 malformed = st.sampled_from(MALFORMED_DATES + MALFORMED_NUMBERS + TAMPERED_IDS)
 # Any value a field may be sent, whatever it expects.
 hostile_value = st.one_of(text, long_text, malformed)
 
 
+def png(width: int, height: int, *, truncate: bool = False) -> bytes:
+    """A PNG announcing `width` x `height`; `truncate`: one row of pixels only (a few
+    hundred bytes announcing millions of pixels)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00" + b"\x00\x00\x00" * width) * (1 if truncate else height)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels)
+
+
+# Uploads a file field may be sent: empty, polyglot, a wrong or hidden extension, huge
+# dimensions, a decompression bomb, a name with path separators or controls.
+HOSTILE_FILES = [
+    ("grande.png", png(10000, 5000, truncate=True)),
+    ("bombe.png", png(20000, 20000, truncate=True)),
+    ("petite.png", png(2, 2)),
+    ("vide.pdf", b""),
+    ("polyglotte.pdf", b"<html><script>alert(1)</script>%PDF-1.4"),
+    ("image.png", b"%PDF-1.4 not an image"),
+    ("programme.exe", b"MZ\x90\x00"),
+    ("page.html", b"<script>alert(1)</script>"),
+    ("../../etc/passwd.csv", b"nom;secteur\n"),
+    ("..\\..\\boot.ini.pdf", b"%PDF-1.4"),
+    ("nom\u202efdp.exe", b"MZ"),
+    ("\x00.pdf", b"%PDF-1.4"),
+]
+
+
 def hostile_files() -> st.SearchStrategy:
-    """Uploads a file field may be sent: empty, polyglot, a wrong or hidden extension, a
-    name with path separators or controls."""
-    cases = [
-        ("vide.pdf", b""),
-        ("polyglotte.pdf", b"<html><script>alert(1)</script>%PDF-1.4"),
-        ("image.png", b"%PDF-1.4 not an image"),
-        ("programme.exe", b"MZ\x90\x00"),
-        ("page.html", b"<script>alert(1)</script>"),
-        ("../../etc/passwd.csv", b"nom;secteur\n"),
-        ("..\\..\\boot.ini.pdf", b"%PDF-1.4"),
-        ("nom\u202efdp.exe", b"MZ"),
-        ("\x00.pdf", b"%PDF-1.4"),
-    ]
-    return st.sampled_from(cases).map(lambda case: SimpleUploadedFile(*case))
+    return st.sampled_from(HOSTILE_FILES).map(lambda case: SimpleUploadedFile(*case))
 
 
 # --- The forms of a page -----------------------------------------------------------------
@@ -192,6 +212,9 @@ def untouched(form: PageForm) -> dict[str, list[str]]:
 # Rows every request may write (sessions), whatever its outcome.
 ALWAYS_WRITTEN = {"django_session"}
 NAME_COLUMNS = {"name", "title", "first_name", "last_name", "subject", "label"}
+# Where a FileField keeps the stored name: no way up, no backslash, no control.
+FILE_COLUMNS = {"file", "image", "attachment"}
+UNSAFE_IN_FILE_NAMES = re.compile(rf"\.\./|\\|^/|[{CONTROLS}{BIDI}]")
 
 
 def _plain(value):
@@ -232,7 +255,11 @@ def smuggled(before: dict, after: dict) -> list[tuple[str, str, str]]:
     """Texts stored that should never be: a NUL anywhere, a direction control in a name."""
     found = []
     for table, column, value in new_rows(before, after):
-        if "\x00" in value or (column in NAME_COLUMNS and any(c in value for c in BIDI[:9])):
+        if (
+            "\x00" in value
+            or (column in NAME_COLUMNS and any(c in value for c in BIDI[:9]))
+            or (column in FILE_COLUMNS and UNSAFE_IN_FILE_NAMES.search(value))
+        ):
             found.append((table, column, value[:80]))
     return found
 

@@ -25,11 +25,13 @@ from urllib.parse import urlsplit
 import pytest
 import test_access_matrix
 from django.core.cache import caches
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from hostile import (
+    HOSTILE_FILES,
     TAMPERED_IDS,
     changed_tables,
     field_value,
@@ -352,3 +354,26 @@ def _hostile_posts(name: str, row: Form, samples: dict):
             transaction.set_rollback(True)
 
     check()
+    for field_name in _upload_fields(name, fields):
+        _every_hostile_file(name, row, client, user_pk, url, form, field_name)
+
+
+def _upload_fields(name: str, fields: dict) -> list[str]:
+    """The file fields to try every hostile file on: not an edit's (its create form has the
+    same validation), one per formset (images-0-image stands for images-1-image)."""
+    if name.endswith("_edit"):
+        return []
+    kinds = {re.sub(r"-\d+-", "-N-", key): key for key, one in fields.items() if one.kind == "file"}
+    return sorted(kinds.values())
+
+
+def _every_hostile_file(name, row, client, user_pk, url, form, field_name):
+    """Every upload field gets every hostile file, the rest of the form untouched."""
+    for case in HOSTILE_FILES:
+        post = untouched(form) | {field_name: SimpleUploadedFile(*case)}
+        with transaction.atomic():
+            _log_in_again(client, user_pk)
+            before = snapshot()
+            response = client.post(url, post)
+            _check(name, row, response, before, snapshot())
+            transaction.set_rollback(True)
