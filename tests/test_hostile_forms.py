@@ -303,6 +303,39 @@ def _check(name: str, row: Form, response, before: dict, after: dict):
     assert not english, (name, english)
 
 
+class _Stub:
+    """A response as _check reads it."""
+
+    def __init__(self, status_code, context=None):
+        self.status_code, self.context = status_code, context
+        self.wsgi_request = object()
+
+
+def test_the_property_fails_on_a_refusal_that_writes_or_speaks_english():
+    from django import forms
+
+    row, written = FORMS["members:need_create"], {"t": {(1, "x"): ("id", "title")}}
+    with pytest.raises(AssertionError, match="refused but changed"):
+        _check("x", row, _Stub(404), {"t": {}}, written)
+    form = forms.Form({})
+    form.add_error(None, "Please enter a valid value.")
+    with pytest.raises(AssertionError, match="Please"):
+        _check("x", row, _Stub(200, [{"form": form}]), {}, {})
+    with pytest.raises(AssertionError):
+        _check("x", row, _Stub(500), {}, {})
+
+
+def test_the_property_fails_on_an_accepted_nul_or_direction_control():
+    row = FORMS["members:need_create"]
+    for value in ("a\x00b", "\u202eevil"):
+        after = {"t": {(1, value): ("id", "title")}}
+        with pytest.raises(AssertionError):
+            _check("x", row, _Stub(302), {"t": {}}, after)
+    stored = {"t": {(1, "groupes/../../etc/passwd"): ("id", "file")}}
+    with pytest.raises(AssertionError):
+        _check("x", row, _Stub(302), {"t": {}}, stored)
+
+
 def _area(name: str) -> str:
     return name.split(":")[0] if ":" in name else "accounts"
 
@@ -324,6 +357,7 @@ def _hostile_posts(name: str, row: Form, samples: dict):
     _log_in(client, row.role, samples)
     user_pk = client.session.get("_auth_user_id")
     url, form = _target(name, row, samples, client)
+    assert form or not row.page, f"{row.page} shows no form posting to {name}: fix its row"
     ids = _sample_ids(samples)
     names = row.fields(samples) if callable(row.fields) else row.fields
     fields = form.fields if form else {}
