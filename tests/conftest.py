@@ -15,9 +15,39 @@ import pytest
 from django.core.cache import caches
 from django.utils import translation
 from factories import CoordinatorFactory, ObserverFactory, UserFactory
+from hypothesis import HealthCheck, Phase, settings
 from service_checks import redis_answers, require
 
 TESTS_DIR = Path(__file__).resolve().parent
+
+# Property-based tests (hypothesis): few examples, the same ones on every run (derandomize:
+# CI never goes red on a draw nobody can replay), no per-example deadline (a shared CI
+# machine), function-scoped fixtures shared by the examples on purpose (the sample data is
+# built once per test; each example checks its own database changes). Explore more with
+# HYPOTHESIS_PROFILE=explore (random, 200 examples).
+settings.register_profile(
+    "portal",
+    max_examples=6,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    # No shrinking: a failure shows the first example found, in seconds, not minutes.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
+settings.register_profile(
+    "explore",
+    settings.get_profile("portal"),
+    max_examples=200,
+    derandomize=False,
+    phases=list(Phase),
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "portal"))
 CHROMIUM = "/usr/bin/chromium"
 
 

@@ -7,24 +7,20 @@ dates and numbers, unexpected choices and ids; keys are each list's own filters 
 random ones.
 """
 
+import hostile
 import pytest
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from member_factories import NeedFactory, member_of
 
 from members.models import Need
 
-# Characters that break naive code: controls, bidirectional overrides, zero-width and
-# look-alike letters, quotes and markup.
-NASTY = "\x00\x07\x1b\u202e\u2066\u200b\ufeff\u0430\u0435\u03bf'\"<>&%;\\/{}$"
-text = st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(NASTY), max_size=40)
-values = st.one_of(
-    text,
-    st.integers(min_value=-(10**20), max_value=10**20).map(str),
-    st.sampled_from(["2026-02-30", "31/12/2026", "-1", "0", "1e309", "NaN", "toutes", "x" * 5000]),
-)
+# The shared strategies (tests/hostile.py): control, direction and look-alike characters,
+# markup, very long text, malformed dates, numbers and ids.
+text = hostile.text
+values = hostile.hostile_value
 KEYS = [
     "q",
     "page",
@@ -46,11 +42,8 @@ KEYS = [
     "annee",
 ]
 queries = st.dictionaries(st.sampled_from(KEYS) | text, values, max_size=4)
-HYPOTHESIS = settings(
-    max_examples=15,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+# The `portal` profile (tests/conftest.py), with more examples: a GET is cheap.
+HYPOTHESIS = settings(max_examples=15)
 
 PUBLIC_LISTS = [
     "events:agenda",

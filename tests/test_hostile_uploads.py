@@ -3,14 +3,13 @@ zero-byte files, names with path separators. Each is refused with a French messa
 for a name, made harmless) and nothing crashes."""
 
 import io
-import struct
 import zipfile
-import zlib
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from hostile import png
 
 from consortium.core.uploads import (
     strip_image_metadata,
@@ -18,17 +17,6 @@ from consortium.core.uploads import (
     validate_image,
     validate_spreadsheet,
 )
-
-
-def png(width: int, height: int, *, truncate: bool = False) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00" + b"\x00\x00\x00" * width) * (1 if truncate else height)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels)
 
 
 def refused(validator, name: str, content: bytes) -> str:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,10 @@ class CoreConfig(AppConfig):
         from . import french, privacy, security, signals, tasks  # noqa: F401
 
         french.install()
+        if any(db["ENGINE"].endswith("sqlite3") for db in settings.DATABASES.values()):
+            from . import sqlite
+
+            sqlite.install()
 
         privacy.register_core_rules()
         # Each app declares its personal data in its own privacy.py.

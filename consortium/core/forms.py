@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .security import Extract, SecurityKind
-from .validators import reject_html
+from .validators import reject_html, reject_unlikely_year
 
 
 def show_service_errors(form, error: ValidationError) -> None:
@@ -22,13 +22,16 @@ def show_service_errors(form, error: ValidationError) -> None:
 
 
 class PlainTextMixin:
-    """Text fields take plain text: HTML tags get a clear error instead of being stored."""
+    """Text fields take plain text: HTML tags get a clear error instead of being stored.
+    Dates and times take a year between 1900 and 2100."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.CharField) and not isinstance(field, forms.URLField):
                 field.validators.append(reject_html)
+            elif isinstance(field, forms.DateField | forms.DateTimeField):
+                field.validators.append(reject_unlikely_year)
 
 
 class _DateInput(forms.DateInput):
@@ -38,7 +41,7 @@ class _DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class SecurityExtractForm(forms.Form):
+class SecurityExtractForm(PlainTextMixin, forms.Form):
     """The period and kind of the data-protection officer's extract of security events.
 
     The log keeps one year (AUDIT_LOG_RETENTION_DAYS): a longer period would promise what

@@ -59,3 +59,18 @@ def reject_bidi_controls(value: str) -> None:
             ),
             code="bidi",
         )
+
+
+# A date outside these years is a typing slip or a probe; year 1 at 00:00 in Paris is in
+# year 0 in UTC, which PostgreSQL refuses (a 500 before this check).
+DATE_YEARS = range(1900, 2101)
+
+
+def reject_unlikely_year(value) -> None:
+    """Refuse a date or a date and time outside 1900–2100."""
+    if value is not None and value.year not in DATE_YEARS:
+        raise ValidationError(
+            _("Indiquez une date entre %(first)s et %(last)s.")
+            % {"first": DATE_YEARS[0], "last": DATE_YEARS[-1]},
+            code="year",
+        )

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -26,6 +25,7 @@ from consortium.core.permissions import (
     is_coordinator,
     observer_required,
 )
+from consortium.core.redirects import back_to
 from consortium.core.security import filters_used
 from consortium.core.services import export_record
 
@@ -224,10 +224,7 @@ def _training_request() -> dict:
 
 def _back(request, need: Need):
     """Where the "moi aussi" button was: the list (with its filters) or the need's page."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(f"{target}#besoin-{need.pk}")
-    return redirect(need)
+    return back_to(request, need, fragment=f"#besoin-{need.pk}")
 
 
 @member_required

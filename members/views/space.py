@@ -10,7 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,6 +19,7 @@ from consortium.core.french import french_order
 from consortium.core.pagination import paginate
 from consortium.core.permissions import is_coordinator
 from consortium.core.privacy import export_for
+from consortium.core.redirects import back_to
 from consortium.core.services import export_record
 
 from .. import services
@@ -319,10 +320,7 @@ def affiliation_decide(request, slug, pk, decision):
 
 def _back(request, organization: Organization):
     """Back to the page the decision was taken on (the organisation, or the coordination queue)."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect("members:organization_manage", slug=organization.slug)
+    return back_to(request, reverse("members:organization_manage", args=[organization.slug]))
 
 
 # --- Preferences and personal data ------------------------------------------------------
