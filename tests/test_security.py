@@ -18,14 +18,17 @@ import redis
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import caches
+from django.core.cache import cache, caches
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from factories import PASSWORD, CoordinatorFactory, UserFactory, totp_code
 from PIL import Image
 
+from consortium.core.middleware import idle_cache_key
 from consortium.core.uploads import MAX_IMAGE_PIXELS, validate_image
 
 pytestmark = pytest.mark.django_db
@@ -393,17 +396,19 @@ def test_an_oversized_body_is_refused_before_it_is_read(client, settings):
 
 # --- Idle sessions of coordinators and staff (ASVS 5.0 7.3.1) --------------------------------
 
-IDLE_KEY = "_privileged_last_seen"
+
+def _idle_key(client):
+    return idle_cache_key(client.session.session_key)
 
 
 def _last_seen(client, seconds_ago):
-    session = client.session
-    session[IDLE_KEY] = int(time.time()) - seconds_ago
-    session.save()
+    cache.set(_idle_key(client), int(time.time()) - seconds_ago)
 
 
 def test_a_coordinator_idle_too_long_is_signed_out_and_sent_to_the_login(coordinator_client):
     assert coordinator_client.get("/coordination/").status_code == 200
+    session_key = coordinator_client.session.session_key
+    assert session_key not in _idle_key(coordinator_client)  # a digest, not the key
     _last_seen(coordinator_client, settings.PRIVILEGED_SESSION_IDLE_SECONDS + 5)
     response = coordinator_client.get("/coordination/")
     assert response.status_code == 302
@@ -416,12 +421,14 @@ def test_a_coordinator_idle_too_long_is_signed_out_and_sent_to_the_login(coordin
 def test_an_active_coordinator_stays_and_the_time_is_written_once_a_minute(coordinator_client):
     _last_seen(coordinator_client, settings.PRIVILEGED_SESSION_IDLE_SECONDS - 60)
     assert coordinator_client.get("/coordination/").status_code == 200
-    refreshed = coordinator_client.session[IDLE_KEY]
+    refreshed = cache.get(_idle_key(coordinator_client))
     assert time.time() - refreshed < 5
     _last_seen(coordinator_client, 10)
-    before = coordinator_client.session[IDLE_KEY]
-    coordinator_client.get("/coordination/")
-    assert coordinator_client.session[IDLE_KEY] == before  # not rewritten within the minute
+    before = cache.get(_idle_key(coordinator_client))
+    with CaptureQueriesContext(connection) as queries:
+        coordinator_client.get("/coordination/")
+    assert cache.get(_idle_key(coordinator_client)) == before  # not rewritten within the minute
+    assert not [q for q in queries if "session" in q["sql"].lower() and "UPDATE" in q["sql"]]
 
 
 def test_partners_keep_their_session_however_long_they_wait(partner_client):

@@ -1,3 +1,4 @@
+import hashlib
 import time
 
 from allauth.mfa.models import Authenticator
@@ -6,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import translation
@@ -109,17 +111,22 @@ class SecondFactorRequiredMiddleware:
         return not is_mfa_enabled(user, [Authenticator.Type.TOTP])
 
 
+def idle_cache_key(session_key: str) -> str:
+    """Where the last request of a session is kept: a digest, never the session key."""
+    return "privileged-idle:" + hashlib.sha256(session_key.encode()).hexdigest()[:32]
+
+
 class PrivilegedIdleTimeoutMiddleware:
     """Sign out coordinators and staff after PRIVILEGED_SESSION_IDLE_SECONDS without a
     request (ASVS 5.0 7.3.1): their sessions open every member's data, and the coordinator
     works on the road, on shared computers.
 
-    The time of the last request is kept in the session and written at most once a minute,
-    so an active session costs no more writes than that. Partners keep the session's own
-    lifetime (two weeks at most).
+    The time of a session's last request is kept in the cache (Redis in production, shared
+    by the web processes), under a digest of the session key, and written at most once a
+    minute: no database write per request. A session the cache does not know yet starts
+    counting now. Partners keep the session's own lifetime (two weeks at most).
     """
 
-    KEY = "_privileged_last_seen"
     WRITE_EVERY_SECONDS = 60
 
     def __init__(self, get_response):
@@ -127,20 +134,17 @@ class PrivilegedIdleTimeoutMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and (user.is_staff or is_coordinator(user)):
-            if self._idle_too_long(request):
+        session_key = request.session.session_key
+        if session_key and user.is_authenticated and (user.is_staff or is_coordinator(user)):
+            key = idle_cache_key(session_key)
+            last = cache.get(key)
+            now = time.time()
+            if last is not None and now - last > settings.PRIVILEGED_SESSION_IDLE_SECONDS:
+                cache.delete(key)
                 return self._sign_out(request)
-            self._touch(request)
+            if last is None or now - last > self.WRITE_EVERY_SECONDS:
+                cache.set(key, int(now), timeout=settings.SESSION_COOKIE_AGE)
         return self.get_response(request)
-
-    def _idle_too_long(self, request) -> bool:
-        last = request.session.get(self.KEY)
-        return last is not None and time.time() - last > settings.PRIVILEGED_SESSION_IDLE_SECONDS
-
-    def _touch(self, request) -> None:
-        last = request.session.get(self.KEY)
-        if last is None or time.time() - last > self.WRITE_EVERY_SECONDS:
-            request.session[self.KEY] = int(time.time())
 
     def _sign_out(self, request):
         logout(request)
