@@ -13,6 +13,7 @@ import json
 import shutil
 import sqlite3
 import tarfile
+import time
 import uuid
 from pathlib import Path
 
@@ -20,7 +21,7 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection, connections
-from django.db.utils import load_backend
+from django.db.utils import OperationalError, load_backend
 from event_factories import EventFactory
 from factories import UserFactory
 from member_factories import OrganizationFactory
@@ -76,7 +77,21 @@ def _pg_clone(source: str) -> str:
     name = f"{source}_copie_{uuid.uuid4().hex[:8]}"
     connection.close()  # a template database must have no other session
     with connection._nodb_cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+        for attempt in range(20):
+            # Sessions earlier tests of this worker left open (a thread's connection, a
+            # Celery worker's) would refuse the copy: they are leftovers, ended here.
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                [source],
+            )
+            try:
+                cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+                return name
+            except OperationalError:
+                if attempt == 19:
+                    raise
+                time.sleep(0.25)  # the ended sessions take a moment to go
     return name
 
 
